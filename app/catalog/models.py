@@ -1,0 +1,114 @@
+"""What functional referents configure: settings, campaigns and the catalogue offered on contracts."""
+from datetime import date
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+
+GAP_YEAR_CHOICES = ("none", "semester", "year")  # Pégase: SANS | SEMESTRE | ANNEE
+
+
+class Settings(Model):
+    """The institution's settings; a single row (id 1)."""
+
+    __tablename__ = "settings"
+    id = Column(Integer, primary_key=True)
+    institution_name = Column(String(200), nullable=False, default="Université")
+    current_year = Column(Integer, nullable=False)
+    diploma_types = Column(String(200), nullable=False, default="")
+    reorientation_allowed = Column(Boolean, nullable=False, default=False)
+    reorientation_profile_code = Column(String(16))
+    charter_html = Column(Text, nullable=False, default="")
+    pec_url = Column(String(500))
+    contact_email = Column(String(200))
+
+    @property
+    def diploma_type_list(self):
+        return [t.strip() for t in (self.diploma_types or "").split(",") if t.strip()]
+
+
+class Campaign(Model):
+    """Campagne: when students may write and validate the contracts of a year."""
+
+    __tablename__ = "campaign"
+    id = Column(Integer, primary_key=True)
+    year = Column(Integer, unique=True, nullable=False)
+    opens_on = Column(Date, nullable=False)
+    closes_on = Column(Date, nullable=False)
+
+    def is_open(self, today=None):
+        today = today or date.today()
+        return self.opens_on <= today <= self.closes_on
+
+    def __repr__(self):
+        return f"{self.year}-{self.year + 1}"
+
+
+class Accommodation(Model):
+    """Besoin spécifique / aménagement (régimes spéciaux d'études). Labels editable, never added."""
+
+    __tablename__ = "accommodation"
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), unique=True, nullable=False)
+    label = Column(String(250), nullable=False)
+    label_en = Column(String(250))
+    active = Column(Boolean, nullable=False, default=True)
+    position = Column(Integer, nullable=False, default=0)
+    hours_required = Column(Boolean, nullable=False, default=True)
+    max_hours = Column(Numeric(6, 1))
+    # Health-related needs are sensitive data: never a selection key on their own (data protection).
+    health_related = Column(Boolean, nullable=False, default=False)
+
+    def display_label(self, locale="fr"):
+        return (self.label_en if locale == "en" and self.label_en else self.label) or self.code
+
+    def __repr__(self):
+        return self.label
+
+
+class Remediation(Model):
+    """Remédiation, dispositif « oui si » of type 1 or type 2."""
+
+    __tablename__ = "remediation"
+    id = Column(Integer, primary_key=True)
+    label = Column(String(250), nullable=False)
+    kind = Column(Integer, nullable=False, default=1)  # 1 or 2
+    hours = Column(Numeric(6, 1))
+    active = Column(Boolean, nullable=False, default=True)
+
+    def __repr__(self):
+        return f"{self.label} (type {self.kind})"
+
+
+class HourVolume(Model):
+    """Volume horaire: the hour values offered in the forms."""
+
+    __tablename__ = "hour_volume"
+    id = Column(Integer, primary_key=True)
+    hours = Column(Numeric(6, 1), unique=True, nullable=False)
+    label = Column(String(100))
+
+    def __repr__(self):
+        return self.label or f"{self.hours:g} h"
+
+
+class HelpText(Model):
+    """Bulle d'aide: long rich text (sanitised HTML) for one form field in one language."""
+
+    __tablename__ = "help_text"
+    __table_args__ = (UniqueConstraint("field", "language", name="uq_help_text"),)
+    id = Column(Integer, primary_key=True)
+    field = Column(String(64), nullable=False)
+    language = Column(String(5), nullable=False)
+    html = Column(Text, nullable=False, default="")
+
+    def __repr__(self):
+        return f"{self.field} ({self.language})"

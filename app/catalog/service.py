@@ -1,0 +1,46 @@
+"""Reading the settings and the campaign: the rules other packages ask about."""
+from datetime import date
+
+from sqlalchemy import select
+
+from app.catalog.models import Campaign, HelpText, HourVolume, Settings
+from app.extensions import db
+
+
+class SettingsMissing(RuntimeError):
+    """The settings row does not exist yet: run ``flask --app run seed``."""
+
+
+def current_settings():
+    settings = db.session.get(Settings, 1)
+    if settings is None:
+        raise SettingsMissing("The settings are missing: run 'flask --app run seed' first.")
+    return settings
+
+
+def current_year():
+    return current_settings().current_year
+
+
+def campaign_for(year):
+    return db.session.scalar(select(Campaign).where(Campaign.year == year))
+
+
+def student_edits_open(year, today=None):
+    """Students write and validate only the current year's contracts, while its campaign is open."""
+    if year != current_year():
+        return False
+    campaign = campaign_for(year)
+    return campaign is not None and campaign.is_open(today or date.today())
+
+
+def help_texts(language):
+    """Field name -> sanitised HTML of its help bubble, falling back to French."""
+    rows = db.session.scalars(select(HelpText).where(HelpText.language.in_((language, "fr")))).all()
+    texts = {r.field: r.html for r in rows if r.language == "fr"}
+    texts.update({r.field: r.html for r in rows if r.language == language and r.html})
+    return texts
+
+
+def hour_volumes():
+    return db.session.scalars(select(HourVolume).order_by(HourVolume.hours)).all()

@@ -1,0 +1,172 @@
+"""The contrat pédagogique pour la réussite étudiante and what hangs on it.
+
+The status column is written by ``app.contracts.workflow`` only.
+"""
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import relationship
+
+from app.people.models import utcnow
+
+DRAFT, SUBMITTED, SIGNED, RETURNED = "draft", "submitted", "signed", "returned"
+STATUSES = (DRAFT, SUBMITTED, RETURNED, SIGNED)
+INITIAL, REORIENTATION = "initial", "reorientation"
+KINDS = (INITIAL, REORIENTATION)
+
+
+class Contract(Model):
+    __tablename__ = "contract"
+    __table_args__ = (UniqueConstraint("student_id", "year", "kind", name="uq_contract"),)
+
+    id = Column(Integer, primary_key=True)
+    student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
+    student = relationship("Student", lazy="joined")
+    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
+    programme = relationship("Programme", lazy="joined")
+    registration_id = Column(Integer, ForeignKey("registration.id"), index=True)
+    registration = relationship("Registration", lazy="joined")
+    year = Column(Integer, nullable=False, index=True)
+    kind = Column(String(16), nullable=False, default=INITIAL)
+    status = Column(String(16), nullable=False, default=DRAFT, index=True)
+    version = Column(Integer, nullable=False)
+
+    # Written by the student.
+    study_plan = Column(Text, nullable=False, default="")
+    needs_details = Column(Text, nullable=False, default="")
+    gap_year = Column(String(16), nullable=False, default="none")
+    gap_year_details = Column(Text, nullable=False, default="")
+    second_programme_label = Column(String(250), nullable=False, default="")
+    second_programme_level = Column(String(50), nullable=False, default="")
+    second_programme_institution = Column(String(250), nullable=False, default="")
+    second_programme_from_sis = Column(Boolean, nullable=False, default=False)
+    pec_acknowledged = Column(Boolean, nullable=False, default=False)
+    charter_accepted = Column(Boolean, nullable=False, default=False)
+    charter_accepted_at = Column(DateTime)
+    charter_text = Column(Text)  # the exact charter the student accepted
+
+    # Written by the director of studies.
+    support_hours = Column(Numeric(6, 1))
+    path_notes = Column(Text, nullable=False, default="")
+
+    # Written by the guidance counsellor; shown to the student, never printed.
+    comment = Column(Text, nullable=False, default="")
+    comment_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    comment_by = relationship("User", foreign_keys=[comment_by_id], lazy="select")
+    comment_at = Column(DateTime)
+
+    # Set by the workflow.
+    submitted_at = Column(DateTime)
+    submitted_hash = Column(String(64))
+    signed_at = Column(DateTime)
+    signed_by_id = Column(Integer, ForeignKey("ab_user.id"))
+    signed_by = relationship("User", foreign_keys=[signed_by_id], lazy="joined")
+    signed_hash = Column(String(64))
+    returned_reason = Column(Text)
+
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    accommodations = relationship(
+        "ContractAccommodation",
+        back_populates="contract",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="ContractAccommodation.id",
+    )
+    remediations = relationship(
+        "ContractRemediation",
+        back_populates="contract",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="ContractRemediation.id",
+    )
+    advance_courses = relationship(
+        "AdvanceCourse",
+        back_populates="contract",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        order_by="AdvanceCourse.id",
+    )
+    events = relationship(
+        "ContractEvent",
+        back_populates="contract",
+        lazy="select",
+        order_by="ContractEvent.id",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_signed(self):
+        return self.status == SIGNED
+
+    def __repr__(self):
+        return f"Contract {self.id} {self.year} {self.kind} {self.status}"
+
+
+class ContractAccommodation(Model):
+    """A specific need declared on a contract, with its hour volume (set by the DETU)."""
+
+    __tablename__ = "contract_accommodation"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "accommodation_id", name="uq_contract_accommodation"),
+    )
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    contract = relationship("Contract", back_populates="accommodations")
+    accommodation_id = Column(Integer, ForeignKey("accommodation.id"), nullable=False, index=True)
+    accommodation = relationship("Accommodation", lazy="joined")
+    hours = Column(Numeric(6, 1))
+
+
+class ContractRemediation(Model):
+    """A remediation course (« oui si ») added by the DETU, with its hours."""
+
+    __tablename__ = "contract_remediation"
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    contract = relationship("Contract", back_populates="remediations")
+    remediation_id = Column(Integer, ForeignKey("remediation.id"), nullable=False)
+    remediation = relationship("Remediation", lazy="joined")
+    hours = Column(Numeric(6, 1), nullable=False)
+
+
+class AdvanceCourse(Model):
+    """Enseignement par anticipation: a course of the next year taken « en crédit »."""
+
+    __tablename__ = "advance_course"
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    contract = relationship("Contract", back_populates="advance_courses")
+    code = Column(String(16), nullable=False, default="")
+    label = Column(String(250), nullable=False)
+    ects = Column(Numeric(4, 1))
+
+
+class ContractEvent(Model):
+    """One line of a contract's history: every status change, who made it, as whom, and why."""
+
+    __tablename__ = "contract_event"
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    contract = relationship("Contract", back_populates="events")
+    actor_id = Column(Integer, ForeignKey("ab_user.id"))
+    actor = relationship("User", foreign_keys=[actor_id], lazy="joined")
+    impersonator_id = Column(Integer, ForeignKey("ab_user.id"))
+    impersonator = relationship("User", foreign_keys=[impersonator_id], lazy="joined")
+    from_status = Column(String(16))
+    to_status = Column(String(16), nullable=False)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    reason = Column(Text)
+    content_hash = Column(String(64))

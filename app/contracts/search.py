@@ -1,0 +1,129 @@
+"""The staff contract list's search and filters, shared by the list, its exports and the API.
+
+Parsing is forgiving: an unknown or malformed value is ignored (and reported), never a 500.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from app import policy
+from app.catalog.models import Accommodation
+from app.contracts.models import KINDS, STATUSES, Contract, ContractAccommodation
+from app.people.models import Programme, Registration, Student
+
+YES_NO = {"yes": True, "no": False, "1": True, "0": False}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class ContractSearch:
+    text: str = ""
+    programme_id: int = None
+    faculty_id: int = None
+    status: str = None
+    year: int = None
+    kind: str = None
+    accommodation_id: int = None
+    repeating: bool = None
+    regime: str = None
+    ignored: list = field(default_factory=list)
+
+    @classmethod
+    def from_args(cls, args):
+        """Build from request arguments (``q``, ``programme``, ``faculty``, ``status``, ``year``,
+        ``kind``, ``accommodation``, ``repeating``, ``regime``)."""
+        search = cls(text=(args.get("q") or "").strip()[:100])
+        for name, attr in (("programme", "programme_id"), ("faculty", "faculty_id"),
+                           ("year", "year"), ("accommodation", "accommodation_id")):
+            raw = args.get(name)
+            if raw not in (None, ""):
+                value = _int(raw)
+                if value is None:
+                    search.ignored.append(name)
+                setattr(search, attr, value)
+        status = args.get("status") or None
+        if status and status not in STATUSES:
+            search.ignored.append("status")
+            status = None
+        search.status = status
+        kind = args.get("kind") or None
+        if kind and kind not in KINDS:
+            search.ignored.append("kind")
+            kind = None
+        search.kind = kind
+        repeating = args.get("repeating") or ""
+        if repeating and repeating not in YES_NO:
+            search.ignored.append("repeating")
+        search.repeating = YES_NO.get(repeating)
+        search.regime = (args.get("regime") or "").strip()[:8] or None
+        return search
+
+    def as_args(self):
+        """The arguments that rebuild this search (for links: pages, exports)."""
+        values = {
+            "q": self.text, "programme": self.programme_id, "faculty": self.faculty_id,
+            "status": self.status, "year": self.year, "kind": self.kind,
+            "accommodation": self.accommodation_id,
+            "repeating": {True: "yes", False: "no"}.get(self.repeating), "regime": self.regime,
+        }
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def apply(self, query):
+        if self.text:
+            words = self.text.split()
+            for word in words:
+                pattern = f"%{word.lower()}%"
+                query = query.where(
+                    Contract.student_id.in_(
+                        select(Student.id).where(
+                            or_(
+                                Student.student_number == word,
+                                func.lower(Student.last_name).like(pattern),
+                                func.lower(Student.first_name).like(pattern),
+                            )
+                        )
+                    )
+                )
+        if self.programme_id is not None:
+            query = query.where(Contract.programme_id == self.programme_id)
+        if self.faculty_id is not None:
+            query = query.where(
+                Contract.programme_id.in_(select(Programme.id).where(Programme.faculty_id == self.faculty_id))
+            )
+        if self.status:
+            query = query.where(Contract.status == self.status)
+        if self.year is not None:
+            query = query.where(Contract.year == self.year)
+        if self.kind:
+            query = query.where(Contract.kind == self.kind)
+        if self.accommodation_id is not None:
+            # Health-related needs are never a selection key on their own (data protection).
+            query = query.where(
+                Contract.id.in_(
+                    select(ContractAccommodation.contract_id)
+                    .join(Accommodation)
+                    .where(Accommodation.id == self.accommodation_id, Accommodation.health_related.is_(False))
+                )
+            )
+        if self.repeating is not None or self.regime:
+            registrations = select(Registration.id)
+            if self.repeating is not None:
+                registrations = registrations.where(Registration.is_repeating.is_(self.repeating))
+            if self.regime:
+                registrations = registrations.where(Registration.regime_code == self.regime)
+            query = query.where(Contract.registration_id.in_(registrations))
+        return query
+
+
+def visible_contracts_query(user, search):
+    """The contracts a user may see that match the search, in list order."""
+    query = search.apply(policy.contracts_query(user))
+    return query.join(Student, Contract.student_id == Student.id).order_by(
+        Contract.year.desc(), Student.last_name, Student.first_name, Contract.id
+    )

@@ -1,0 +1,190 @@
+"""The student's pages: « Mon contrat », « Mes contrats », « Assistance / contacts utiles »."""
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import policy
+from app.catalog.models import Accommodation
+from app.catalog.service import (
+    campaign_for,
+    current_settings,
+    help_texts,
+    student_edits_open,
+)
+from app.contracts import editing, panels, workflow
+from app.contracts.errors import Incomplete, NotAllowed, StaleContract
+from app.contracts.forms import form_data
+from app.contracts.models import INITIAL, KINDS, REORIENTATION, Contract
+from app.extensions import db
+from app.people.models import DetuAssignment, TeacherAssignment
+from app.security import current_impersonator
+
+
+class MyContractView(BaseView):
+    route_base = "/my"
+    default_view = "contract"
+    method_permission_name = {"contract": "use", "contracts": "use", "show": "use", "contacts": "use"}
+
+    def _student(self):
+        return policy.student_record(g.user)
+
+    @expose("/contract/", methods=["GET", "POST"])
+    @has_access
+    def contract(self):
+        student = self._student()
+        if student is None:
+            return self.render_template("my/unknown_student.html"), 404
+        settings = current_settings()
+        year = settings.current_year
+        kind = request.values.get("kind", INITIAL)
+        if kind not in KINDS:
+            abort(404)
+        contract = workflow.find_contract(student, year, kind)
+        if request.method == "POST":
+            return self._post(student, year, kind, contract)
+        if contract is None:
+            return self._render_start(student, year, kind)
+        return self._render_form(contract)
+
+    def _post(self, student, year, kind, contract):
+        action = request.form.get("action", "save")
+        if action not in ("start", "save", "validate"):
+            abort(400)
+        if contract is None:
+            try:
+                contract = workflow.start_contract(student, year, kind, g.user, current_impersonator())
+            except NotAllowed as exc:
+                flash(exc.message, "danger")
+                return self._render_start(student, year, kind, status=409)
+            if action == "start":
+                flash(_l("Your contract has been started: your director of studies is informed."), "success")
+                return redirect(url_for(".contract", kind=kind))
+        typed = form_data(request.form)
+        try:
+            editing.save_student_part(contract, g.user, typed, typed.get("version"))
+        except Incomplete as exc:
+            return self._render_form(contract, typed, dict(exc.problems), 422)
+        except StaleContract as exc:
+            db.session.refresh(contract)
+            return self._render_form(contract, typed, {"_form": exc.message}, 409)
+        except NotAllowed as exc:
+            return self._render_form(contract, typed, {"_form": exc.message}, 403)
+        if action == "validate":
+            try:
+                workflow.submit(contract, g.user, current_impersonator())
+            except Incomplete as exc:
+                flash(_l("Your changes are saved as a draft, but the contract is not validated yet."), "warning")
+                return self._render_form(contract, None, dict(exc.problems), 422)
+            except NotAllowed as exc:
+                return self._render_form(contract, None, {"_form": exc.message}, 403)
+            flash(_l("Your contract is validated: your director of studies will now sign it."), "success")
+        else:
+            flash(_l("Your contract has been saved as a draft."), "success")
+        return redirect(url_for(".contract", kind=kind))
+
+    def _render_start(self, student, year, kind, status=200):
+        registration = workflow.registration_for(student, year, kind)
+        return (
+            self.render_template(
+                "my/start.html",
+                student=student,
+                year=year,
+                kind=kind,
+                registration=registration,
+                open=student_edits_open(year),
+                campaign=campaign_for(year),
+            ),
+            status,
+        )
+
+    def _render_form(self, contract, typed=None, errors=None, status=200):
+        writable = policy.writable_fields(g.user, contract)
+        chosen = {a.accommodation_id for a in contract.accommodations}
+        catalogue = db.session.scalars(
+            select(Accommodation)
+            .where((Accommodation.active.is_(True)) | (Accommodation.id.in_(chosen)))
+            .order_by(Accommodation.position)
+        ).all()
+        return (
+            self.render_template(
+                "my/contract.html",
+                contract=contract,
+                settings=current_settings(),
+                campaign=campaign_for(contract.year),
+                editable=bool(writable & policy.STUDENT_FIELDS),
+                can_validate=policy.SUBMIT in policy.allowed_transitions(
+                    g.user, contract, impersonating=current_impersonator() is not None
+                ),
+                catalogue=catalogue,
+                chosen={int(i) for i in typed.get("accommodations", [])} if typed else chosen,
+                typed=typed,
+                errors=errors or {},
+                help=help_texts(str(self._locale())),
+                panels=panels.panels_for(contract, g.user),
+                links=panels.links_for(contract, g.user),
+                can_start_reorientation=self._can_start_reorientation(contract),
+            ),
+            status,
+        )
+
+    def _can_start_reorientation(self, contract):
+        if contract.kind != INITIAL:
+            return False
+        student = contract.student
+        return (
+            workflow.reorientation_registration(student, contract.year) is not None
+            and workflow.find_contract(student, contract.year, REORIENTATION) is None
+            and student_edits_open(contract.year)
+        )
+
+    @staticmethod
+    def _locale():
+        from flask_babel import get_locale
+
+        return get_locale() or "fr"
+
+    @expose("/contracts/")
+    @has_access
+    def contracts(self):
+        student = self._student()
+        if student is None:
+            return self.render_template("my/unknown_student.html"), 404
+        contracts = db.session.scalars(
+            select(Contract).where(Contract.student_id == student.id).order_by(Contract.year.desc(), Contract.kind)
+        ).all()
+        return self.render_template("my/contracts.html", student=student, contracts=contracts)
+
+    @expose("/contracts/<int:pk>")
+    @has_access
+    def show(self, pk):
+        contract = db.session.get(Contract, pk)
+        student = self._student()
+        if contract is None or student is None or contract.student_id != student.id:
+            abort(404)
+        return self._render_form(contract)
+
+    @expose("/contacts/")
+    @has_access
+    def contacts(self):
+        student = self._student()
+        if student is None:
+            return self.render_template("my/unknown_student.html"), 404
+        year = current_settings().current_year
+        programme_ids = {r.programme_id for r in student.registrations_for(year)}
+        programme_ids |= {
+            c.programme_id
+            for c in db.session.scalars(select(Contract).where(Contract.student_id == student.id, Contract.year == year))
+        }
+        detus = db.session.scalars(
+            select(DetuAssignment).where(DetuAssignment.programme_id.in_(programme_ids))
+        ).all()
+        teachers = db.session.scalars(
+            select(TeacherAssignment).where(TeacherAssignment.student_id == student.id)
+        ).all()
+        return self.render_template(
+            "my/contacts.html",
+            detus=sorted(detus, key=lambda a: (a.programme.code, a.user.last_name)),
+            teachers=[t.user for t in teachers],
+            settings=current_settings(),
+        )

@@ -1,0 +1,7 @@
+"""Faculties, programmes, students, registrations and the assignments of staff to them."""
+
+
+def init_app(app, appbuilder):
+    from app.people.views import register
+
+    register(appbuilder)

@@ -1,0 +1,162 @@
+"""Referents' pages on the data from Apogée (read-only lists) and on the three assignments."""
+from flask import current_app
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from app import roles as R
+from app.extensions import db
+from app.people.models import (
+    DetuAssignment,
+    Faculty,
+    Programme,
+    RegistrarAssignment,
+    Registration,
+    Student,
+    TeacherAssignment,
+)
+
+READ_ONLY = ["can_list", "can_show"]
+
+LABELS = {
+    "code": _l("Code"),
+    "label": _l("Label"),
+    "active": _l("Active"),
+    "step_code": _l("Step code"),
+    "step_version": _l("Version"),
+    "diploma_code": _l("Diploma"),
+    "diploma_type": _l("Diploma type"),
+    "level": _l("Level"),
+    "faculty": _l("Faculty"),
+    "faculty.label": _l("Faculty"),
+    "student_number": _l("Student number"),
+    "ine": _l("INE"),
+    "last_name": _l("Last name"),
+    "first_name": _l("First name"),
+    "birth_date": _l("Birth date"),
+    "email": _l("E-mail"),
+    "directory_login": _l("Directory login"),
+    "student": _l("Student"),
+    "programme": _l("Programme"),
+    "year": _l("Academic year"),
+    "is_primary": _l("Primary registration"),
+    "profile_code": _l("Profile code"),
+    "regime_label": _l("Régime"),
+    "is_repeating": _l("Repeating"),
+    "is_cancelled": _l("Cancelled"),
+    "oui_si_category": _l("« Oui si » category"),
+    "adjusted_path": _l("Adjusted path"),
+    "user": _l("User"),
+}
+
+
+class FacultyView(ModelView):
+    datamodel = SQLAInterface(Faculty)
+    base_permissions = READ_ONLY
+    list_title = _l("Faculties")
+    list_columns = show_columns = ["code", "label", "active"]
+    search_columns = ["code", "label", "active"]
+    label_columns = LABELS
+
+
+class ProgrammeView(ModelView):
+    datamodel = SQLAInterface(Programme)
+    base_permissions = READ_ONLY
+    list_title = _l("Programmes")
+    list_columns = ["step_code", "step_version", "label", "diploma_type", "level", "faculty.label", "active"]
+    show_columns = ["step_code", "step_version", "label", "diploma_code", "diploma_type", "level", "faculty", "active"]
+    search_columns = ["step_code", "label", "diploma_type", "level", "faculty", "active"]
+    label_columns = LABELS
+
+
+class StudentView(ModelView):
+    datamodel = SQLAInterface(Student)
+    base_permissions = READ_ONLY
+    list_title = _l("Students")
+    list_columns = ["student_number", "last_name", "first_name", "email"]
+    show_columns = ["student_number", "ine", "last_name", "first_name", "birth_date", "email", "directory_login"]
+    search_columns = ["student_number", "last_name", "first_name", "ine"]
+    label_columns = LABELS
+
+
+class RegistrationView(ModelView):
+    datamodel = SQLAInterface(Registration)
+    base_permissions = READ_ONLY
+    list_title = _l("Registrations")
+    base_order = ("year", "desc")
+    list_columns = ["year", "student", "programme", "is_primary", "profile_code", "regime_label", "is_repeating", "is_cancelled"]
+    show_columns = list_columns + ["oui_si_category", "adjusted_path"]
+    search_columns = ["year", "is_primary", "profile_code", "is_repeating", "is_cancelled"]
+    label_columns = LABELS
+
+
+class _FilterUserRole(BaseFilter):
+    """Users holding a given role: assignment dropdowns offer only them."""
+
+    name = "Has role"
+    arg_name = "hasrole"
+
+    def apply(self, query, value):
+        sm = current_app.appbuilder.sm
+        return query.filter(sm.user_model.roles.any(sm.role_model.name == value))
+
+
+class StudentNumberField(StringField):
+    """A student picked by student number: a dropdown of every student would not scale."""
+
+    def process_formdata(self, valuelist):
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = (
+            db.session.scalar(select(Student).where(Student.student_number == self.raw))
+            if self.raw
+            else None
+        )
+
+    def process_data(self, value):
+        self.data = value
+        self.raw = value.student_number if value is not None else ""
+
+    def _value(self):
+        return self.raw
+
+    def pre_validate(self, form):
+        if self.data is None:
+            raise ValidationError(_l("No student has this student number."))
+
+
+def _assignment_view(model, role, target, target_label, title, extra_fields=None):
+    class AssignmentView(ModelView):
+        datamodel = SQLAInterface(model)
+        list_title = title
+        list_columns = add_columns = edit_columns = show_columns = ["user", target]
+        search_columns = ["user"]
+        label_columns = dict(LABELS, **{target: target_label})
+        add_form_query_rel_fields = edit_form_query_rel_fields = {"user": [["id", _FilterUserRole, role]]}
+        add_form_extra_fields = edit_form_extra_fields = extra_fields
+
+    AssignmentView.__name__ = AssignmentView.__qualname__ = f"{model.__name__}View"
+    return AssignmentView
+
+
+DetuAssignmentView = _assignment_view(DetuAssignment, R.DETU, "programme", _l("Programme"), _l("Directors of studies"))
+TeacherAssignmentView = _assignment_view(
+    TeacherAssignment, R.TEACHER, "student", _l("Student number"), _l("Referent teachers"),
+    extra_fields={"student": StudentNumberField(_l("Student number"))},
+)
+RegistrarAssignmentView = _assignment_view(RegistrarAssignment, R.REGISTRAR, "faculty", _l("Faculty"), _l("Student offices"))
+
+
+def register(appbuilder):
+    data = "Reference data"
+    appbuilder.add_view(FacultyView, "Faculties", label=_l("Faculties"), icon="fa-building", category=data, category_label=_l("Reference data"))
+    appbuilder.add_view(ProgrammeView, "Programmes", label=_l("Programmes"), icon="fa-graduation-cap", category=data)
+    appbuilder.add_view(StudentView, "Students", label=_l("Students"), icon="fa-user", category=data)
+    appbuilder.add_view(RegistrationView, "Registrations", label=_l("Registrations"), icon="fa-id-card", category=data)
+    assignments = "Assignments"
+    appbuilder.add_view(DetuAssignmentView, "Directors of studies", label=_l("Directors of studies"), icon="fa-user-tie", category=assignments, category_label=_l("Assignments"))
+    appbuilder.add_view(TeacherAssignmentView, "Referent teachers", label=_l("Referent teachers"), icon="fa-chalkboard-teacher", category=assignments)
+    appbuilder.add_view(RegistrarAssignmentView, "Student offices", label=_l("Student offices"), icon="fa-briefcase", category=assignments)

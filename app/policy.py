@@ -1,0 +1,306 @@
+"""Who sees which contracts, who writes which fields, who makes which transition.
+
+Every page, action, export, PDF and API answer about contracts asks this module. A user holding
+several roles gets the union of what each role grants. Roles (page access) live in ``app.roles``;
+this module decides on rows and fields.
+"""
+from flask import g, has_request_context
+from sqlalchemy import false, or_, select, true
+
+from app import roles as R
+from app.catalog.service import student_edits_open
+from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
+from app.people.models import (
+    DetuAssignment,
+    Programme,
+    RegistrarAssignment,
+    Student,
+    TeacherAssignment,
+)
+
+# Field groups of a contract, by who writes them.
+STUDENT_FIELDS = frozenset(
+    {
+        "study_plan",
+        "accommodations",
+        "needs_details",
+        "gap_year",
+        "gap_year_details",
+        "second_programme_label",
+        "second_programme_level",
+        "second_programme_institution",
+        "pec_acknowledged",
+        "charter_accepted",
+    }
+)
+DETU_FIELDS = frozenset(
+    {"remediations", "support_hours", "advance_courses", "path_notes", "accommodation_hours"}
+)
+COMMENT_FIELDS = frozenset({"comment"})
+
+SUBMIT, SIGN, RETURN = "submit", "sign", "return"
+
+# Roles that read every contract of the institution.
+_READ_ALL = (R.ADMIN, R.REFERENT, R.COUNSELLOR)
+
+
+def roles_of(user):
+    """The names of the roles a user holds, directly or through groups (cached per request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = g.setdefault("_policy_roles", {}) if has_request_context() else {}
+    if user.id not in cache:
+        names = {role.name for role in user.roles}
+        for group in getattr(user, "groups", None) or []:
+            names.update(role.name for role in group.roles)
+        cache[user.id] = frozenset(names)
+    return cache[user.id]
+
+
+def has_role(user, *names):
+    return bool(roles_of(user) & set(names))
+
+
+def is_staff(user):
+    return has_role(user, *R.STAFF_ROLES)
+
+
+def can_configure(user):
+    """Settings, catalogue, assignments and the data lists from the student information system."""
+    return has_role(user, R.ADMIN, R.REFERENT)
+
+
+# --- Which contracts -------------------------------------------------------------------------
+
+
+def _detu_programme_ids(user):
+    return select(DetuAssignment.programme_id).where(DetuAssignment.user_id == user.id)
+
+
+def _registrar_programme_ids(user):
+    faculties = select(RegistrarAssignment.faculty_id).where(RegistrarAssignment.user_id == user.id)
+    return select(Programme.id).where(Programme.faculty_id.in_(faculties))
+
+
+def visible_contracts(user):
+    """A SQL condition on Contract selecting what the user may read."""
+    held = roles_of(user)
+    if held & set(_READ_ALL):
+        return true()
+    clauses = []
+    if R.STUDENT in held:
+        clauses.append(
+            Contract.student_id.in_(select(Student.id).where(Student.user_id == user.id))
+        )
+    if R.DETU in held:
+        clauses.append(Contract.programme_id.in_(_detu_programme_ids(user)))
+    if R.TEACHER in held:
+        clauses.append(
+            Contract.student_id.in_(
+                select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == user.id)
+            )
+        )
+    if R.REGISTRAR in held:
+        clauses.append(Contract.programme_id.in_(_registrar_programme_ids(user)))
+    return or_(*clauses) if clauses else false()
+
+
+def contracts_query(user):
+    """SELECT of the contracts the user may read; callers add their own filters and order."""
+    return select(Contract).where(visible_contracts(user))
+
+
+def can_view(user, contract):
+    if contract is None:
+        return False
+    held = roles_of(user)
+    if held & set(_READ_ALL):
+        return True
+    if R.STUDENT in held and is_own(user, contract):
+        return True
+    if R.DETU in held and is_detu_of(user, contract.programme_id):
+        return True
+    if R.TEACHER in held and _is_teacher_of(user, contract.student_id):
+        return True
+    if R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user):
+        return True
+    return False
+
+
+def is_own(user, contract):
+    return contract.student is not None and contract.student.user_id == user.id
+
+
+def is_detu_of(user, programme_id):
+    return programme_id in detu_programme_ids(user)
+
+
+def detu_programme_ids(user):
+    if not has_role(user, R.DETU):
+        return frozenset()
+    return _cached(
+        "detu_programmes",
+        user,
+        lambda: frozenset(
+            _session().scalars(_detu_programme_ids(user)).all()
+        ),
+    )
+
+
+def registrar_faculty_ids(user):
+    if not has_role(user, R.REGISTRAR):
+        return frozenset()
+    return _cached(
+        "registrar_faculties",
+        user,
+        lambda: frozenset(
+            _session()
+            .scalars(
+                select(RegistrarAssignment.faculty_id).where(RegistrarAssignment.user_id == user.id)
+            )
+            .all()
+        ),
+    )
+
+
+def _is_teacher_of(user, student_id):
+    return (
+        _session().scalar(
+            select(TeacherAssignment.id).where(
+                TeacherAssignment.user_id == user.id, TeacherAssignment.student_id == student_id
+            )
+        )
+        is not None
+    )
+
+
+# --- Which fields ------------------------------------------------------------------------------
+
+
+def writable_fields(user, contract, today=None):
+    """The contract fields this user may change now (empty when read-only for them)."""
+    fields = set()
+    held = roles_of(user)
+    if contract.status == SIGNED:
+        # A signed contract is read-only; only the counsellor's comment lives outside it.
+        return frozenset(COMMENT_FIELDS) if held & {R.COUNSELLOR, R.ADMIN} else frozenset()
+    if (
+        R.STUDENT in held
+        and is_own(user, contract)
+        and contract.status in (DRAFT, RETURNED)
+        and student_edits_open(contract.year, today)
+    ):
+        fields |= STUDENT_FIELDS
+    if (R.DETU in held and is_detu_of(user, contract.programme_id)) or R.ADMIN in held:
+        fields |= DETU_FIELDS
+    if held & {R.COUNSELLOR, R.ADMIN}:
+        fields |= COMMENT_FIELDS
+    return frozenset(fields)
+
+
+def can_comment(user, contract):
+    return "comment" in writable_fields(user, contract)
+
+
+def can_edit_as_detu(user, contract):
+    return bool(writable_fields(user, contract) & DETU_FIELDS)
+
+
+# --- Which transitions -------------------------------------------------------------------------
+
+
+def transition_refusal(user, contract, transition, impersonating=False, today=None):
+    """Why ``user`` may not make ``transition`` now, or None when they may.
+
+    Only who-may-do-what is decided here; whether the contract's content is complete is the
+    workflow's business.
+    """
+    from flask_babel import gettext as _
+
+    if impersonating and transition in (SUBMIT, SIGN, RETURN):
+        return _("This action is refused while acting as another user: no one signs in someone else's place.")
+    held = roles_of(user)
+    if transition == SUBMIT:
+        if not (R.STUDENT in held and is_own(user, contract)):
+            return _("Only the student can validate their contract.")
+        if contract.status not in (DRAFT, RETURNED):
+            return _("This contract has already been validated.")
+        if not student_edits_open(contract.year, today):
+            return _("The campaign is closed: the contract can no longer be validated.")
+        return None
+    if transition in (SIGN, RETURN):
+        if not (R.DETU in held and is_detu_of(user, contract.programme_id)):
+            return _("Only a director of studies of this programme can do this.")
+        if contract.status != SUBMITTED:
+            return _("Only a contract validated by the student can be signed or returned.")
+        return None
+    return _("Unknown action.")
+
+
+def allowed_transitions(user, contract, impersonating=False, today=None):
+    return [
+        t
+        for t in (SUBMIT, SIGN, RETURN)
+        if transition_refusal(user, contract, t, impersonating, today) is None
+    ]
+
+
+# --- Beyond the contract -----------------------------------------------------------------------
+
+
+def can_see_sis_record(user, contract):
+    """Registrations, pedagogical registrations and results from Apogée.
+
+    Teachers and counsellors see only what the contract shows, so not this.
+    """
+    held = roles_of(user)
+    if held & {R.ADMIN, R.REFERENT}:
+        return True
+    if R.STUDENT in held and is_own(user, contract):
+        return True
+    if R.DETU in held and is_detu_of(user, contract.programme_id):
+        return True
+    return R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user)
+
+
+def exportable_faculty_ids(user):
+    """Faculties whose extraction the user may download: None means all of them."""
+    held = roles_of(user)
+    if held & {R.ADMIN, R.REFERENT}:
+        return None
+    return registrar_faculty_ids(user)
+
+
+def can_export_faculty(user, faculty_id):
+    allowed = exportable_faculty_ids(user)
+    return allowed is None or faculty_id in allowed
+
+
+def student_record(user):
+    """The Student linked to this account, if any."""
+    if not has_role(user, R.STUDENT):
+        return None
+    return _cached(
+        "student",
+        user,
+        lambda: _session().scalar(select(Student).where(Student.user_id == user.id)),
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _session():
+    from app.extensions import db
+
+    return db.session
+
+
+def _cached(name, user, compute):
+    if not has_request_context():
+        return compute()
+    cache = g.setdefault("_policy_cache", {})
+    key = (name, user.id)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]

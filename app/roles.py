@@ -1,0 +1,63 @@
+"""The application's roles, defined in code in one place.
+
+Roles are Flask-AppBuilder *builtin* roles (``FAB_ROLES``): their permissions are regular expressions
+matched in memory, so no permission rows live in the database and no permission query runs per page.
+Each domain package may declare what its views grant in a ``permissions.py`` module holding
+``PERMISSIONS = {role: [(view_name, permission_name), ...]}``; this module merges them.
+
+Roles decide which *pages* a user may open; which *rows* they may see or change is decided by
+``app.policy``.
+"""
+import importlib
+import pkgutil
+
+STUDENT = "Student"
+DETU = "DETU"
+TEACHER = "Teacher"
+COUNSELLOR = "Counsellor"
+REGISTRAR = "Registrar"
+REFERENT = "FunctionalReferent"
+ADMIN = "Admin"
+PUBLIC = "Public"
+
+ALL_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+STAFF_ROLES = (DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+
+# Role privilege rank, used to forbid impersonating someone more privileged.
+PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, ADMIN: 4}
+
+# What every signed-in user may open, whatever their role.
+COMMON = [
+    ("UserDBModelView|UserLDAPModelView|UserRemoteUserModelView", "can_userinfo"),
+    ("ResetMyPasswordView", "can_this_form_get|can_this_form_post"),
+]
+
+
+def _package_permissions():
+    """Collect PERMISSIONS from every ``app.<package>.permissions`` module."""
+    import app as app_package
+
+    merged = {}
+    for info in pkgutil.iter_modules(app_package.__path__):
+        if not info.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"app.{info.name}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{info.name}.permissions":
+                raise
+            continue
+        for role, pairs in module.PERMISSIONS.items():
+            merged.setdefault(role, []).extend(pairs)
+    return merged
+
+
+def builtin_roles():
+    """The FAB_ROLES setting: role name -> [[view regex, permission regex], ...]."""
+    declared = _package_permissions()
+    roles = {}
+    for role in ALL_ROLES:
+        pairs = COMMON + declared.get(role, [])
+        roles[role] = [[f"^(?:{view})$", f"^(?:{perm})$"] for view, perm in pairs]
+    roles[ADMIN] = [[".*", ".*"]]
+    return roles

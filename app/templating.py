@@ -1,0 +1,38 @@
+"""What every template can use: labels, the locale, formatting filters and the acting user."""
+from decimal import Decimal
+
+from flask import g
+from flask_babel import format_date, format_datetime, get_locale
+
+from app import policy
+from app.contracts import labels
+
+
+def hours(value):
+    """12.0 → « 12 h », 1.5 → « 1,5 h » in French."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    if str(get_locale()) == "fr":
+        text = text.replace(".", ",")
+    return f"{text}\u00a0h"
+
+
+def init_app(app):
+    from app.security import current_impersonator
+
+    @app.context_processor
+    def conpere_context():
+        user = getattr(g, "user", None)
+        return {
+            "locale": str(get_locale() or "fr"),
+            "labels": labels,
+            "year_label": labels.year_label,
+            "policy": policy,
+            "impersonator": current_impersonator() if user is not None and user.is_authenticated else None,
+        }
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["hours"] = hours
+    app.jinja_env.filters["date"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["datetime"] = lambda d: format_datetime(d, "d MMMM y HH:mm") if d else ""

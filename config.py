@@ -1,0 +1,104 @@
+"""Configuration classes. Every value can be overridden by an environment variable of the same name.
+
+Pick a class with CONPERE_CONFIG (``development`` by default, ``production``, ``test``).
+"""
+import os
+from datetime import timedelta
+
+from flask_appbuilder.const import AUTH_DB
+
+from app.roles import builtin_roles
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
+
+
+def env(name, default=None, cast=str):
+    """Read an environment variable, converting it with ``cast`` (bool understands 1/true/yes/on)."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if cast is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on", "oui")
+    return cast(raw)
+
+
+class Config:
+    APP_NAME = "ConPeRe"
+    SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = env(
+        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "conpere.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Flask-AppBuilder: Alembic owns the schema, roles live in code (app/roles.py), no permission rows.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_ROLES = builtin_roles()
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.SecurityManager"
+    FAB_INDEX_VIEW = "app.home.HomeView"
+    FAB_BASE_TEMPLATE = "conpere/base.html"
+    FAB_API_SWAGGER_UI = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    FAB_ADD_SECURITY_API = False
+    AUTH_TYPE = AUTH_DB
+    AUTH_USERNAME_CI = True
+
+    # Session and login hardening.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", False, bool)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=env("SESSION_LIFETIME_MINUTES", 120, int))
+    AUTH_RATE_LIMITED = env("AUTH_RATE_LIMITED", True, bool)
+    RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
+    AUTH_RATE_LIMIT = env("AUTH_RATE_LIMIT", "10 per 20 second")
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Languages: French first.
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    LANGUAGES = {
+        "fr": {"flag": "fr", "name": "Français"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # Limits on what users type (characters).
+    MAX_TEXT_LENGTH = env("MAX_TEXT_LENGTH", 10000, int)
+    MAX_HOURS = env("MAX_HOURS", 500, int)
+    CONTRACTS_PAGE_SIZE = 50
+
+
+class DevelopmentConfig(Config):
+    DEBUG = env("FLASK_DEBUG", False, bool)
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", True, bool)
+    PUBLIC_URL = env("PUBLIC_URL", "https://conpere.example.fr")
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SECRET_KEY = "test-secret"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_env():
+    name = os.environ.get("CONPERE_CONFIG", "development")
+    if name not in CONFIGS:
+        raise SystemExit(f"CONPERE_CONFIG={name!r} is unknown; use one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

@@ -1,0 +1,1 @@
+"""Data to start from: the reference catalogue (every institution) and the demo university."""

@@ -1,0 +1,268 @@
+"""A small demo university: two faculties, six programmes, sixty students, contracts in every status,
+and one demo account per role (password ``demo``).
+
+Idempotent: a second run adds nothing. Last year's contracts are made by replaying last year's
+campaign through the real workflow, so their events and hashes are genuine.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from werkzeug.security import generate_password_hash
+from sqlalchemy import select
+
+from app import roles as R
+from app.catalog.models import Accommodation, Campaign, Remediation, Settings
+from app.contracts import editing, workflow
+from app.contracts.models import INITIAL
+from app.extensions import db
+from app.people.models import (
+    DetuAssignment,
+    Faculty,
+    Programme,
+    RegistrarAssignment,
+    Registration,
+    Student,
+    TeacherAssignment,
+)
+from seeds.catalogue import academic_year, load_reference
+
+DEMO_PASSWORD = "demo"
+REORIENTATION_PROFILE = "RO"
+
+FACULTIES = [("SCI", "UFR Sciences et techniques"), ("LET", "UFR Lettres, langues et sciences humaines")]
+PROGRAMMES = [
+    # step code, label, diploma code, level, faculty
+    ("L1MATH", "Licence 1 Mathématiques", "LMATH", 1, "SCI"),
+    ("L2MATH", "Licence 2 Mathématiques", "LMATH", 2, "SCI"),
+    ("L3MATH", "Licence 3 Mathématiques", "LMATH", 3, "SCI"),
+    ("L1LETM", "Licence 1 Lettres modernes", "LLETM", 1, "LET"),
+    ("L2LETM", "Licence 2 Lettres modernes", "LLETM", 2, "LET"),
+    ("L3LETM", "Licence 3 Lettres modernes", "LLETM", 3, "LET"),
+]
+FIRST_NAMES = [
+    "Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Manon", "Gabriel", "Inès", "Arthur",
+    "Jade", "Jules", "Zoé", "Raphaël", "Lina", "Adam", "Emma", "Nathan", "Sarah", "Théo",
+]
+LAST_NAMES = [
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet",
+    "François", "Martinez", "Legrand",
+]
+
+STUDY_PLANS = [
+    "Consolider mes bases en analyse et en algèbre pour préparer un master MEEF et devenir professeur.",
+    "Découvrir la programmation et les statistiques en vue d'un master en science des données.",
+    "Réussir mon année en travaillant la méthodologie ; je vise ensuite une licence professionnelle.",
+    "Approfondir la littérature du XIXe siècle et préparer le concours du CAPES de lettres.",
+]
+
+
+@dataclass
+class Account:
+    username: str
+    first_name: str
+    last_name: str
+    roles: tuple
+
+
+ACCOUNTS = [
+    Account("admin", "Alice", "Admin", (R.ADMIN,)),
+    Account("referent", "Rémi", "Référent", (R.REFERENT,)),
+    Account("detu", "Denise", "Directrice", (R.DETU,)),
+    Account("detu2", "Didier", "Directeur", (R.DETU,)),
+    Account("teacher", "Thierry", "Enseignant", (R.TEACHER,)),
+    Account("counsellor", "Corinne", "Conseillère", (R.COUNSELLOR,)),
+    Account("registrar", "Régine", "Scolarité", (R.REGISTRAR,)),
+    Account("student", "Camille", "Martin", (R.STUDENT,)),
+    Account("student2", "Lucas", "Bernard", (R.STUDENT,)),
+]
+
+
+def load_demo(today=None):
+    """Load the reference catalogue and the demo university; returns the accounts' usernames."""
+    year = academic_year(today)
+    load_reference(institution_name="Université de démonstration", today=today)
+    settings = db.session.get(Settings, 1)
+    if not settings.reorientation_allowed:
+        settings.reorientation_allowed = True
+        settings.reorientation_profile_code = REORIENTATION_PROFILE
+    sm = current_app.appbuilder.sm
+    sm.ensure_roles()
+    users = {a.username: _ensure_user(sm, a) for a in ACCOUNTS}
+    db.session.commit()
+    if db.session.scalar(select(Faculty.id).where(Faculty.code == "SCI")) is None:
+        _build_university(year, users)
+    return [a.username for a in ACCOUNTS]
+
+
+def _ensure_user(sm, account):
+    user = sm.find_user(username=account.username)
+    if user is None:
+        user = sm.add_user(
+            username=account.username,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            email=f"{account.username}@demo.univ.fr",
+            role=[sm.find_role(name) for name in account.roles],
+            password=DEMO_PASSWORD,
+        )
+    return user
+
+
+def _build_university(year, users):
+    faculties = {code: Faculty(code=code, label=label) for code, label in FACULTIES}
+    db.session.add_all(faculties.values())
+    programmes = {}
+    for step, label, diploma, level, faculty in PROGRAMMES:
+        programmes[step] = Programme(
+            step_code=step, step_version="101", label=label, diploma_code=diploma,
+            diploma_version="101", diploma_type="L", level=level, faculty=faculties[faculty],
+        )
+    db.session.add_all(programmes.values())
+
+    steps = [p[0] for p in PROGRAMMES]
+    students = []
+    for index in range(60):
+        step = steps[index // 10]
+        student = Student(
+            student_number=f"2{year % 100:02d}{index + 1:05d}",
+            ine=f"{index + 1:09d}AB",
+            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[index % len(LAST_NAMES)],
+            birth_date=date(year - 19 + (index % 3), 1 + index % 12, 1 + index % 28),
+            email=f"etudiant{index + 1}@etu.demo.univ.fr",
+        )
+        students.append(student)
+        db.session.add(student)
+        programme = programmes[step]
+        repeating = index % 10 == 9
+        db.session.add(Registration(
+            student=student, programme=programme, year=year, is_primary=True,
+            regime_code="1", regime_label="Formation initiale",
+            enrolment_count=2 if repeating else 1, is_repeating=repeating,
+        ))
+        if programme.level > 1:  # last year, the level below
+            previous = programmes[step.replace(f"L{programme.level}", f"L{programme.level - 1}")]
+            db.session.add(Registration(
+                student=student, programme=previous, year=year - 1, is_primary=True,
+                regime_code="1", regime_label="Formation initiale",
+            ))
+
+    # The demo students: `student` may start a reorientation, `student2` has a double inscription.
+    # Every other student gets an account named after their student number.
+    students[0].user = users["student"]
+    students[0].first_name, students[0].last_name = "Camille", "Martin"
+    students[1].user = users["student2"]
+    students[1].first_name, students[1].last_name = "Lucas", "Bernard"
+    _student_accounts(students[2:])
+    db.session.add(Registration(
+        student=students[0], programme=programmes["L1LETM"], year=year, is_primary=False,
+        profile_code=REORIENTATION_PROFILE, regime_code="1", regime_label="Formation initiale",
+    ))
+    db.session.add(Registration(
+        student=students[1], programme=programmes["L1LETM"], year=year, is_primary=False,
+        regime_code="1", regime_label="Formation initiale",
+    ))
+
+    for step in ("L1MATH", "L2MATH"):
+        db.session.add(DetuAssignment(user=users["detu"], programme=programmes[step]))
+    for step in ("L3MATH", "L1LETM", "L2LETM", "L3LETM"):
+        db.session.add(DetuAssignment(user=users["detu2"], programme=programmes[step]))
+    for student in students[:5] + students[10:15]:
+        db.session.add(TeacherAssignment(user=users["teacher"], student=student))
+    db.session.add(RegistrarAssignment(user=users["registrar"], faculty=faculties["SCI"]))
+    db.session.commit()
+
+    _replay_last_year(year, students, users)
+    _this_year(year, students, users)
+
+
+def _student_accounts(students):
+    sm = current_app.appbuilder.sm
+    role = sm.find_role(R.STUDENT)
+    hashed = generate_password_hash(DEMO_PASSWORD)  # hash once: scrypt is slow on purpose
+    for student in students:
+        student.user = sm.add_user(
+            username=f"e{student.student_number}", first_name=student.first_name,
+            last_name=student.last_name, email=student.email, role=role, hashed_password=hashed,
+        )
+
+
+def _detu_for(programme, users):
+    return users["detu"] if programme.step_code in ("L1MATH", "L2MATH") else users["detu2"]
+
+
+def _write(contract, actor, index, accommodations, today):
+    form = {
+        "study_plan": STUDY_PLANS[index % len(STUDY_PLANS)],
+        "accommodations": [str(a.id) for a in accommodations],
+        "needs_details": "Je travaille 15 heures par semaine le week-end." if accommodations else "",
+        "gap_year": "none",
+        "charter_accepted": "on",
+        "pec_acknowledged": "on" if index % 2 else "",
+    }
+    editing.save_student_part(contract, actor, form, contract.version, today)
+
+
+def _detu_part(contract, detu, remediation):
+    form = {f"hours_{item.id}": "12" for item in contract.accommodations}
+    form.update(
+        remediation_id=[str(remediation.id)],
+        remediation_hours=[str(remediation.hours)],
+        support_hours="10",
+        path_notes="Tutorat le mardi, groupe de TD adapté à l'emploi du temps.",
+        course_code=[], course_label=[], course_ects=[],
+    )
+    editing.save_detu_part(contract, detu, form, contract.version)
+
+
+def _replay_last_year(year, students, users):
+    settings = db.session.get(Settings, 1)
+    settings.current_year = year - 1
+    if db.session.scalar(select(Campaign).where(Campaign.year == year - 1)) is None:
+        db.session.add(Campaign(year=year - 1, opens_on=date(year - 1, 9, 1), closes_on=date(year, 6, 30)))
+    db.session.commit()
+    working = db.session.scalar(select(Accommodation).where(Accommodation.code == "RSE01"))
+    remediation = db.session.scalar(select(Remediation).order_by(Remediation.id))
+    replay_day = date(year - 1, 10, 15)
+    for index, student in enumerate(students):
+        registration = student.primary_registration(year - 1)
+        if registration is None or index % 10 >= 6:
+            continue
+        owner = student.user
+        contract = workflow.start_contract(student, year - 1, INITIAL, owner)
+        _write(contract, owner, index, [working] if index % 3 == 0 else [], replay_day)
+        workflow.submit(contract, owner, today=replay_day)
+        detu = _detu_for(registration.programme, users)
+        _detu_part(contract, detu, remediation)
+        workflow.sign(contract, detu)
+    settings.current_year = year
+    db.session.commit()
+
+
+def _this_year(year, students, users):
+    remediation = db.session.scalar(select(Remediation).order_by(Remediation.id.desc()))
+    sport = db.session.scalar(select(Accommodation).where(Accommodation.code == "RSE07"))
+    for index, student in enumerate(students):
+        slot = index % 10
+        if index == 1 or slot >= 8:  # `student2` and two per programme have not started yet
+            continue
+        owner = student.user
+        registration = student.primary_registration(year)
+        contract = workflow.start_contract(student, year, INITIAL, owner)
+        if index == 0:  # `student`: a draft in progress
+            continue
+        _write(contract, owner, index, [sport] if slot == 2 else [], date(year, 10, 1))
+        if slot in (3, 4, 5, 6, 7):
+            workflow.submit(contract, owner, today=date(year, 10, 1))
+        detu = _detu_for(registration.programme, users)
+        if slot in (5, 6):
+            _detu_part(contract, detu, remediation)
+            workflow.sign(contract, detu)
+        elif slot == 7:
+            workflow.return_to_student(
+                contract, detu, "Merci de préciser votre projet professionnel et vos horaires de travail."
+            )

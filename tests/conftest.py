@@ -1,0 +1,190 @@
+"""Shared fixtures.
+
+Databases: SQLite files in a temporary folder by default; PostgreSQL when ``TEST_DATABASE_URL`` (or
+``DATABASE_URL``) points at a server (one throwaway database per test module and worker, cloned
+from a template). The template is migrated with Alembic and loaded with the demo university once
+per session; each test starts from a fresh copy of it.
+
+One app per test module, from the factory (``app`` fixture). Log in with ``login("detu")``.
+"""
+import hashlib
+import os
+import shutil
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from config import TestConfig
+
+DEMO_TODAY = None  # the demo seeds against the real date; its campaign covers the whole year
+
+
+def _server_url():
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    return url if url.startswith("postgresql") else None
+
+
+class Databases:
+    """Creates the template database once, then fresh copies of it."""
+
+    def __init__(self, tmp_dir, worker):
+        self.tmp_dir = tmp_dir
+        self.worker = worker
+        self.server = _server_url()
+
+    def url(self, name):
+        if self.server:
+            return make_url(self.server).set(database=f"conpere_{name}_{self.worker}").render_as_string(hide_password=False)
+        return f"sqlite:///{os.path.join(self.tmp_dir, name + '.db')}"
+
+    def _admin_engine(self):
+        return sa.create_engine(
+            make_url(self.server).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        )
+
+    def drop(self, name):
+        if self.server:
+            database = make_url(self.url(name)).database
+            with self._admin_engine().connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        else:
+            path = make_url(self.url(name)).database
+            if os.path.exists(path):
+                os.remove(path)
+
+    def create_empty(self, name):
+        self.drop(name)
+        if self.server:
+            database = make_url(self.url(name)).database
+            with self._admin_engine().connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
+
+    def copy(self, source, target):
+        self.drop(target)
+        if self.server:
+            src, dst = make_url(self.url(source)).database, make_url(self.url(target)).database
+            with self._admin_engine().connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{dst}" TEMPLATE "{src}"'))
+        else:
+            shutil.copyfile(make_url(self.url(source)).database, make_url(self.url(target)).database)
+
+
+def make_app(database_url, **overrides):
+    from app import create_app
+
+    settings = {"SQLALCHEMY_DATABASE_URI": database_url}
+    settings.update(overrides)
+    app = create_app(TestConfig, settings)
+    app.jinja_env.undefined = __import__("jinja2").StrictUndefined
+    return app
+
+
+def migrate_and_seed(app, demo=True):
+    from flask_migrate import upgrade
+
+    from seeds.demo import load_demo
+
+    with app.app_context():
+        upgrade()
+        if demo:
+            load_demo()
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory, worker_id):
+    dbs = Databases(str(tmp_path_factory.mktemp("db")), worker_id)
+    dbs.create_empty("template")
+    migrate_and_seed(make_app(dbs.url("template")))
+    yield dbs
+    dbs.drop("template")
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture(scope="module")
+def app(databases, request):
+    name = "m_" + hashlib.sha1(request.module.__name__.encode()).hexdigest()[:12]
+    databases.copy("template", name)
+    app = make_app(databases.url(name), **getattr(request.module, "APP_CONFIG", {}))
+    app.test_database_name = name
+    yield app
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    databases.drop(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_database(request, databases):
+    """Each test that uses the app starts from the demo university as seeded."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    databases.copy("template", app.test_database_name)
+    yield
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context with a clean session, for calling business functions directly."""
+    from app.extensions import db
+
+    with app.test_request_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app):
+    """``login("detu")`` returns a test client signed in as that demo account."""
+
+    def _login(username, password="demo"):
+        c = app.test_client()
+        response = c.post("/login/", data={"username": username, "password": password})
+        assert response.status_code == 302, f"login of {username} failed"
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def users(ctx):
+    """Demo accounts by username, loaded in the current session."""
+    from flask import current_app
+
+    sm = current_app.appbuilder.sm
+
+    class _Users(dict):
+        def __missing__(self, name):
+            user = sm.find_user(username=name)
+            assert user is not None, name
+            self[name] = user
+            return user
+
+    return _Users()
+
+
+@pytest.fixture
+def today():
+    return date.today()
