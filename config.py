@@ -44,6 +44,10 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_API_MAX_PAGE_SIZE = 100
     FAB_ADD_SECURITY_API = False
+    # Permissions live in code (app/roles.py): FAB's permission editors would show nothing useful.
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     AUTH_TYPE = AUTH_DB
     AUTH_USERNAME_CI = True
 
@@ -88,6 +92,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SECRET_KEY = "test-secret"
+    # Tests log in thousands of times: a cheap hash keeps them fast (production keeps scrypt).
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 CONFIGS = {

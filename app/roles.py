@@ -28,7 +28,8 @@ PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFER
 
 # What every signed-in user may open, whatever their role.
 COMMON = [
-    ("UserDBModelView|UserLDAPModelView|UserRemoteUserModelView", "can_userinfo"),
+    ("User.*View", "can_userinfo"),
+    ("MenuApi", "can_get"),
     ("ResetMyPasswordView", "can_this_form_get|can_this_form_post"),
 ]
 

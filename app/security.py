@@ -4,13 +4,34 @@ Login, roles from the directory and impersonation ("se connecter en tant que") l
 """
 from flask import session
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
+from flask_appbuilder.security.views import RoleModelView, UserDBModelView, UserGroupModelView
 
 from app import roles as R
+from app.guarded import GuardedActions
 
 IMPERSONATOR_KEY = "impersonator_id"
 
 
+class UserView(GuardedActions, UserDBModelView):
+    include_route_methods = {"list", "show", "add", "edit", "delete", "userinfo"}
+
+
+class RoleView(RoleModelView):
+    """Roles are defined in code (app/roles.py): read-only here."""
+
+    include_route_methods = {"list", "show"}
+
+
+class GroupView(UserGroupModelView):
+    include_route_methods = {"list"}
+
+
 class SecurityManager(FabSecurityManager):
+    userdbmodelview = UserView
+    rolemodelview = RoleView
+    groupmodelview = GroupView
+    userstatschartview = None
+
     def ensure_roles(self):
         """Create the role rows (their permissions live in code, see app.roles)."""
         for name in R.ALL_ROLES + (R.PUBLIC,):

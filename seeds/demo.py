@@ -183,7 +183,10 @@ def _build_university(year, users):
 def _student_accounts(students):
     sm = current_app.appbuilder.sm
     role = sm.find_role(R.STUDENT)
-    hashed = generate_password_hash(DEMO_PASSWORD)  # hash once: scrypt is slow on purpose
+    # Hash once: the password hash is slow on purpose.
+    hashed = generate_password_hash(
+        DEMO_PASSWORD, method=current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt")
+    )
     for student in students:
         student.user = sm.add_user(
             username=f"e{student.student_number}", first_name=student.first_name,

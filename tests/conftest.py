@@ -142,7 +142,9 @@ def fresh_database(request, databases):
 
 @pytest.fixture
 def ctx(app):
-    """An application context with a clean session, for calling business functions directly."""
+    """A request context with a clean session, for calling business functions directly.
+
+    Do not make test-client requests while it is active: they would share its ``g``."""
     from app.extensions import db
 
     with app.test_request_context():

@@ -20,6 +20,7 @@ from app.catalog.models import (
 )
 from app.catalog.sanitize import clean_html
 from app.extensions import db
+from app.guarded import GuardedActions
 
 DIPLOMA_TYPE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
 
@@ -51,7 +52,7 @@ def profile_code_when_reorientation(form, field):
         raise ValidationError(_l("Give the Apogée profile code that marks a reorientation."))
 
 
-class ConfigView(ModelView):
+class ConfigView(GuardedActions, ModelView):
     """Base for configuration pages: referents and admins only, also inside actions."""
 
     def _refuse_unless_configurer(self):
@@ -63,6 +64,7 @@ class ConfigView(ModelView):
 
 class SettingsView(ConfigView):
     datamodel = SQLAInterface(Settings)
+    include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     list_title = show_title = edit_title = _l("Settings")
     list_columns = ["institution_name", "current_year", "diploma_types", "reorientation_allowed"]
@@ -107,6 +109,7 @@ class SettingsView(ConfigView):
 
 class CampaignView(ConfigView):
     datamodel = SQLAInterface(Campaign)
+    include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title = _l("Campaigns")
     base_order = ("year", "desc")
     list_columns = add_columns = edit_columns = show_columns = ["year", "opens_on", "closes_on"]
@@ -118,7 +121,9 @@ class AccommodationView(ConfigView):
     """The catalogue of specific needs: labels editable, entries deactivated, never added or deleted."""
 
     datamodel = SQLAInterface(Accommodation)
-    base_permissions = ["can_list", "can_show", "can_edit", "can_activate", "can_deactivate"]
+    include_route_methods = {"list", "show", "edit", "action_post"}
+    base_permissions = ["can_list", "can_show", "can_edit"]
+    method_permission_name = {"activate": "edit", "deactivate": "edit"}
     list_title = _l("Specific needs")
     base_order = ("position", "asc")
     list_columns = ["code", "label", "active", "hours_required", "max_hours", "health_related"]
@@ -161,6 +166,7 @@ class AccommodationView(ConfigView):
 
 class RemediationView(ConfigView):
     datamodel = SQLAInterface(Remediation)
+    include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title = _l("Remediations")
     list_columns = add_columns = edit_columns = show_columns = ["label", "kind", "hours", "active"]
     search_columns = ["label", "kind", "active"]
@@ -175,6 +181,7 @@ class RemediationView(ConfigView):
 
 class HourVolumeView(ConfigView):
     datamodel = SQLAInterface(HourVolume)
+    include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title = _l("Hour volumes")
     base_order = ("hours", "asc")
     list_columns = add_columns = edit_columns = show_columns = ["hours", "label"]
@@ -184,6 +191,7 @@ class HourVolumeView(ConfigView):
 
 class HelpTextView(ConfigView):
     datamodel = SQLAInterface(HelpText)
+    include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     list_title = _l("Help texts")
     list_columns = ["field", "language"]

@@ -144,7 +144,7 @@ class ContractsView(BaseView):
                 events=contract.events,
                 writable=policy.writable_fields(g.user, contract),
                 transitions=policy.allowed_transitions(g.user, contract, impersonating=impersonator is not None),
-                show_sis=policy.can_see_sis_record(g.user, contract),
+                show_registration=policy.can_see_sis_record(g.user, contract),
                 panels=panels.panels_for(contract, g.user),
                 links=panels.links_for(contract, g.user),
                 missing_for_sign=workflow.missing_for_sign(contract),

@@ -21,6 +21,7 @@ from app.people.models import (
 )
 
 READ_ONLY = ["can_list", "can_show"]
+READ_ONLY_ROUTES = {"list", "show"}
 
 LABELS = {
     "code": _l("Code"),
@@ -55,6 +56,7 @@ LABELS = {
 
 
 class FacultyView(ModelView):
+    include_route_methods = READ_ONLY_ROUTES
     datamodel = SQLAInterface(Faculty)
     base_permissions = READ_ONLY
     list_title = _l("Faculties")
@@ -64,6 +66,7 @@ class FacultyView(ModelView):
 
 
 class ProgrammeView(ModelView):
+    include_route_methods = READ_ONLY_ROUTES
     datamodel = SQLAInterface(Programme)
     base_permissions = READ_ONLY
     list_title = _l("Programmes")
@@ -74,6 +77,7 @@ class ProgrammeView(ModelView):
 
 
 class StudentView(ModelView):
+    include_route_methods = READ_ONLY_ROUTES
     datamodel = SQLAInterface(Student)
     base_permissions = READ_ONLY
     list_title = _l("Students")
@@ -84,6 +88,7 @@ class StudentView(ModelView):
 
 
 class RegistrationView(ModelView):
+    include_route_methods = READ_ONLY_ROUTES
     datamodel = SQLAInterface(Registration)
     base_permissions = READ_ONLY
     list_title = _l("Registrations")
@@ -131,6 +136,7 @@ class StudentNumberField(StringField):
 def _assignment_view(model, role, target, target_label, title, extra_fields=None):
     class AssignmentView(ModelView):
         datamodel = SQLAInterface(model)
+        include_route_methods = {"list", "show", "add", "edit", "delete"}
         list_title = title
         list_columns = add_columns = edit_columns = show_columns = ["user", target]
         search_columns = ["user"]

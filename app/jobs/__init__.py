@@ -1,0 +1,1 @@
+"""Scheduled jobs, run by one dedicated scheduler process (never inside web workers)."""

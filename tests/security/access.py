@@ -1,0 +1,25 @@
+"""Flask-AppBuilder's own pages: login, language, user administration."""
+from tests.access import ADMIN, NOBODY, SIGNED_IN, USERS, Route, model_view
+
+CRUD = {"list", "show", "add", "edit", "delete"}
+
+ROUTES = [
+    Route("/", "GET", SIGNED_IN),
+    Route("/login/", "GET", USERS),
+    Route("/login/", "POST", USERS, data={"username": "admin", "password": "demo"}),
+    Route("/logout/", "GET", USERS),
+    Route("/lang/<string:locale>", "GET", USERS, "/lang/en"),
+    Route("/back", "GET", USERS),
+    Route("/api/v1/security/login", "POST", USERS),
+    Route("/api/v1/security/refresh", "POST", NOBODY),
+    Route("/users/userinfo/", "GET", SIGNED_IN),
+    Route("/userinfoeditview/form", "GET", ADMIN),
+    Route("/userinfoeditview/form", "POST", ADMIN),
+    Route("/resetmypassword/form", "GET", SIGNED_IN),
+    Route("/resetmypassword/form", "POST", SIGNED_IN),
+    Route("/resetpassword/form", "GET", ADMIN, lambda f: f"/resetpassword/form?pk={f.user_id}"),
+    Route("/resetpassword/form", "POST", ADMIN, lambda f: f"/resetpassword/form?pk={f.user_id}"),
+]
+ROUTES += model_view("/users", ADMIN, CRUD, pk=lambda f: f.user_id)
+ROUTES += model_view("/roles", ADMIN, {"list", "show"}, pk=lambda f: 1)
+ROUTES += model_view("/groups", ADMIN, {"list"})
