@@ -138,7 +138,7 @@ def _build_university(year, users):
         students.append(student)
         db.session.add(student)
         programme = programmes[step]
-        repeating = index % 10 == 9
+        repeating = index % 10 == 4
         db.session.add(Registration(
             student=student, programme=programme, year=year, is_primary=True,
             regime_code="1", regime_label="Formation initiale",

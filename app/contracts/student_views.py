@@ -117,7 +117,7 @@ class MyContractView(BaseView):
                     g.user, contract, impersonating=current_impersonator() is not None
                 ),
                 catalogue=catalogue,
-                chosen={int(i) for i in typed.get("accommodations", [])} if typed else chosen,
+                chosen=set(typed.get("accommodations", [])) if typed else {str(i) for i in chosen},
                 typed=typed,
                 errors=errors or {},
                 help=help_texts(str(self._locale())),
