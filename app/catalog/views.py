@@ -6,7 +6,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, ValidationError
 
 from app import policy
@@ -26,8 +26,8 @@ DIPLOMA_TYPE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
 
 
 def diploma_types_validator(form, field):
-    tokens = [t.strip() for t in (field.data or "").split(",")]
-    if not any(tokens):
+    tokens = [t.strip() for t in (field.data or "").split(",") if t.strip()]
+    if not tokens:
         raise ValidationError(_l("Give at least one diploma type, e.g. « L » or « L,LP »."))
     bad = [t for t in tokens if not DIPLOMA_TYPE.match(t)]
     if bad:
@@ -48,8 +48,14 @@ def positive(form, field):
 
 
 def profile_code_when_reorientation(form, field):
-    if form.reorientation_allowed.data and not (field.data or "").strip():
+    """On the checkbox: the code field is optional, and WTForms skips validators of empty optional fields."""
+    if field.data and not (form.reorientation_profile_code.data or "").strip():
         raise ValidationError(_l("Give the Apogée profile code that marks a reorientation."))
+
+
+def checkboxes(validators=None, **labels):
+    """Plain checkboxes: FAB marks NOT NULL booleans as required, so an unticked box would fail."""
+    return {name: BooleanField(label, validators=validators or []) for name, label in labels.items()}
 
 
 class ConfigView(GuardedActions, ModelView):
@@ -97,10 +103,12 @@ class SettingsView(ConfigView):
     }
     validators_columns = {
         "diploma_types": [diploma_types_validator],
-        "reorientation_profile_code": [profile_code_when_reorientation],
         "current_year": [NumberRange(min=2000, max=2100)],
     }
-    edit_form_extra_fields = {"charter_html": TextAreaField(_l("Charter"), render_kw={"rows": 12})}
+    edit_form_extra_fields = {
+        "charter_html": TextAreaField(_l("Charter"), render_kw={"rows": 12}),
+        **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
+    }
 
     def pre_update(self, item):
         item.charter_html = clean_html(item.charter_html)
@@ -144,6 +152,9 @@ class AccommodationView(ConfigView):
         "health_related": _l("Health-related needs are never offered as a list filter (data protection)."),
     }
     validators_columns = {"max_hours": [positive]}
+    edit_form_extra_fields = checkboxes(
+        active=_l("Active"), hours_required=_l("Hour volume required"), health_related=_l("Health-related")
+    )
 
     @action("activate", _l("Activate"), _l("Activate the selected needs?"), "fa-check")
     def activate(self, items):
@@ -173,9 +184,8 @@ class RemediationView(ConfigView):
     label_columns = {"label": _l("Label"), "kind": _l("Type"), "hours": _l("Hours"), "active": _l("Active")}
     validators_columns = {"hours": [positive]}
     add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(
-            _l("Type"), choices=[(1, _l("Type 1")), (2, _l("Type 2"))], coerce=int
-        )
+        "kind": SelectField(_l("Type"), choices=[(1, _l("Type 1")), (2, _l("Type 2"))], coerce=int),
+        **checkboxes(active=_l("Active")),
     }
 
 
