@@ -30,7 +30,7 @@ def version_in(html):
 
 def test_form_shows_fields_in_legal_order_with_help(login):
     page = login("student").get("/my/contract/").get_data(as_text=True)
-    order = ["in-study_plan", 'name="accommodations"', 'name="gap_year"', "field-second_programme", "pec_acknowledged", "charter_accepted"]
+    order = ["field-study_plan", 'name="accommodations"', 'name="gap_year"', "field-second_programme", "pec_acknowledged", "charter_accepted"]
     positions = [page.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert 'aria-describedby="help-study_plan"' in page
