@@ -14,7 +14,7 @@ DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api")
 def create_app(config_object=None, overrides=None):
     from flask_appbuilder import AppBuilder
 
-    from app import cli, templating
+    from app import cli, errors, templating
     from app.extensions import csrf, db, migrate
     from config import INSTANCE_DIR, config_from_env
 
@@ -32,5 +32,6 @@ def create_app(config_object=None, overrides=None):
         for name in DOMAIN_PACKAGES:
             importlib.import_module(f"app.{name}").init_app(app, appbuilder)
     templating.init_app(app)
+    errors.init_app(app)
     cli.init_app(app)
     return app
