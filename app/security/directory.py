@@ -5,6 +5,7 @@ or None, and raises ``DirectoryUnavailable`` when no server answers in time. Not
 about the application's users or roles (see ``provisioning``).
 """
 import logging
+import math
 import re
 import ssl
 from dataclasses import dataclass, field
@@ -238,7 +239,8 @@ class Directory:
             server,
             user=user,
             password=password,
-            receive_timeout=self.settings.timeout,
+            # ldap3 packs it into SO_RCVTIMEO as whole seconds.
+            receive_timeout=max(1, math.ceil(self.settings.timeout)),
             read_only=True,
             auto_referrals=False,
             raise_exceptions=False,
