@@ -10,6 +10,7 @@ import re
 import ssl
 from dataclasses import dataclass, field
 
+import click
 from ldap3 import NONE, SUBTREE, Connection, Server, Tls
 from ldap3.core import exceptions as ldap_errors
 from ldap3.utils.conv import escape_filter_chars
@@ -36,6 +37,10 @@ _UNREACHABLE = (
     ssl.SSLError,
     OSError,
 )
+
+
+class ConfigurationError(click.ClickException):
+    """A wrong LDAP_* or IMPERSONATION_* setting: stops the start with one readable line."""
 
 
 class DirectoryUnavailable(Exception):
@@ -72,14 +77,18 @@ class DirectorySettings:
         """Build the settings from the Flask configuration (``LDAP_*``, see docs/ldap.md)."""
         urls = tuple(u for u in re.split(r"[\s,]+", config.get("LDAP_URLS") or "") if u)
         if not urls:
-            raise RuntimeError("LDAP login is on but LDAP_URLS is empty: give at least one ldap:// or ldaps:// URL.")
+            raise ConfigurationError(
+                "LDAP login is on but LDAP_URLS is empty: give at least one ldap:// or ldaps:// URL."
+            )
         if not config.get("LDAP_PEOPLE_BASE"):
-            raise RuntimeError("LDAP login is on but LDAP_PEOPLE_BASE is empty: give the base DN of people.")
+            raise ConfigurationError(
+                "LDAP login is on but LDAP_PEOPLE_BASE is empty: give the base DN of people."
+            )
         groups_from = (config.get("LDAP_GROUPS_FROM") or "memberOf").strip().lower()
         if groups_from not in ("memberof", "search"):
-            raise RuntimeError("LDAP_GROUPS_FROM must be 'memberOf' or 'search'.")
+            raise ConfigurationError("LDAP_GROUPS_FROM must be 'memberOf' or 'search'.")
         if groups_from == "search" and not config.get("LDAP_GROUP_BASE"):
-            raise RuntimeError("LDAP_GROUPS_FROM=search needs LDAP_GROUP_BASE.")
+            raise ConfigurationError("LDAP_GROUPS_FROM=search needs LDAP_GROUP_BASE.")
         return cls(
             urls=urls,
             bind_dn=config.get("LDAP_BIND_DN") or "",

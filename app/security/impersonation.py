@@ -272,7 +272,8 @@ def account_for_student(student):
     if sm.find_user(username=login) is not None:
         # Linking is the student number's job at login; guessing from a login could link anyone.
         raise ImpersonationRefused(
-            _("An account with this login exists but is not linked to this student yet: it will be at their next login.")
+            _("An account with this login exists but is not linked to this student yet: "
+              "it will be at their next login.")
         )
     user = sm.add_user(
         username=login,

@@ -39,7 +39,9 @@ class ImpersonationView(BaseView):
     @expose("/")
     @impersonators_only
     def search(self):
-        criteria = {name: request.args.get(name, "").strip()[:100] for name in ("last_name", "first_name", "login")}
+        criteria = {
+            name: request.args.get(name, "").strip()[:100] for name in ("last_name", "first_name", "login")
+        }
         programme_id = request.args.get("programme", type=int)
         year = current_year()
         candidates = impersonation.search(programme_id=programme_id, year=year, **criteria)

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.security import provisioning
 from app.security.api import SecurityApi
 from app.security.directory import (
+    ConfigurationError,
     Directory,
     DirectorySettings,
     DirectoryUnavailable,
@@ -46,10 +47,12 @@ class SecurityManager(FabSecurityManager):
         try:
             self.role_mapping = provisioning.parse_role_mapping(config.get("LDAP_ROLE_MAPPING") or "{}")
         except ValueError as exc:
-            raise RuntimeError(str(exc)) from None
+            raise ConfigurationError(str(exc)) from None
         self.student_role = (config.get("LDAP_STUDENT_ROLE") or "").strip()
         if self.student_role and self.student_role not in R.ALL_ROLES:
-            raise RuntimeError(f"LDAP_STUDENT_ROLE={self.student_role!r} is not a role: {', '.join(R.ALL_ROLES)}")
+            raise ConfigurationError(
+                f"LDAP_STUDENT_ROLE={self.student_role!r} is not a role: {', '.join(R.ALL_ROLES)}"
+            )
         super().__init__(appbuilder)
 
     @property

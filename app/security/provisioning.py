@@ -134,7 +134,7 @@ def sync_directory_roles(sm, user, role_names):
     A role the user holds that the directory did not give at the previous login was granted in
     the application: it is kept (and recorded as such). Does not commit.
     """
-    sources = db.session.scalars(select(RoleSource).where(RoleSource.user_id == user.id)).all() if user.id else []
+    sources = db.session.scalars(select(RoleSource).where(RoleSource.user_id == user.id)).all()
     from_directory = {s.role_id for s in sources if s.source == DIRECTORY}
     recorded_app = {s.role_id for s in sources if s.source == APPLICATION}
     held = {role.id: role for role in user.roles}
@@ -199,7 +199,8 @@ def link_student(user, student_number):
             previous.user_id = None
             db.session.flush()
         if student.user_id is not None:
-            log.warning("Student %s moves from account %s to %s (same student number)", number, student.user_id, user.id)
+            log.warning("Student %s moves from account %s to %s (same student number)",
+                        number, student.user_id, user.id)
         student.user_id = user.id
     if not student.directory_login:
         student.directory_login = user.username

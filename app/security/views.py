@@ -27,6 +27,7 @@ from app.security.directory import DirectoryUnavailable
 from app.extensions import db
 
 INVALID_LOGIN = _l("Wrong login or password.")
+MISSING = _l("Give your login and your password.")
 DIRECTORY_DOWN = _l(
     "The university directory cannot be reached right now, so nobody can sign in. Try again in a few minutes."
 )
@@ -55,6 +56,7 @@ class LoginMixin:
                 login_user(user, remember=False)
                 session.permanent = True
                 return redirect(get_safe_redirect(request.args.get("next", "")))
+            return self._page(form, MISSING, 200)
         return self._page(form)
 
     def _page(self, form, error=None, status=200):

@@ -23,6 +23,13 @@ def test_unknown_login_and_wrong_password_get_the_same_answer(app):
     assert api_login(app, "detu", "not-demo", provider="db").json == api_login(app, "nobody", "x", provider="db").json
 
 
+def test_an_empty_field_is_explained_and_the_login_kept(app):
+    client, response = sign_in(app, "detu", "")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and not signed_in(client)
+    assert "Give your login and your password." in page and 'value="detu"' in page
+
+
 def test_browser_logins_are_limited_per_address_even_with_the_right_password(variant):
     with variant(**LIMITED) as app:
         for _ in range(3):
