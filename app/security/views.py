@@ -55,7 +55,8 @@ class LoginMixin:
                     return self._page(form, INVALID_LOGIN, 200)
                 login_user(user, remember=False)
                 session.permanent = True
-                return redirect(get_safe_redirect(request.args.get("next", "")))
+                wanted = request.args.get("next")
+                return redirect(get_safe_redirect(wanted) if wanted else self.appbuilder.get_url_for_index)
             return self._page(form, MISSING, 200)
         return self._page(form)
 
