@@ -5,7 +5,7 @@ Pick a class with CONPERE_CONFIG (``development`` by default, ``production``, ``
 import os
 from datetime import timedelta
 
-from flask_appbuilder.const import AUTH_DB
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP
 
 from app.roles import builtin_roles
 
@@ -48,16 +48,44 @@ class Config:
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
     FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
-    AUTH_TYPE = AUTH_DB
     AUTH_USERNAME_CI = True
+
+    # Login: database accounts (the embedded demo) or the LDAP directory (docs/ldap.md).
+    AUTH_TYPE = AUTH_LDAP if env("LDAP_ENABLED", False, bool) else AUTH_DB
+    LDAP_URLS = env("LDAP_URLS", "")  # several URLs, separated by spaces or commas: tried in order
+    LDAP_START_TLS = env("LDAP_START_TLS", False, bool)
+    LDAP_CA_FILE = env("LDAP_CA_FILE", "")
+    LDAP_TLS_VERIFY = env("LDAP_TLS_VERIFY", True, bool)
+    LDAP_TIMEOUT = env("LDAP_TIMEOUT", 5.0, float)  # seconds, per server
+    LDAP_BIND_DN = env("LDAP_BIND_DN", "")
+    LDAP_BIND_PASSWORD = env("LDAP_BIND_PASSWORD", "")
+    LDAP_PEOPLE_BASE = env("LDAP_PEOPLE_BASE", "")
+    LDAP_PEOPLE_FILTER = env("LDAP_PEOPLE_FILTER", "")
+    LDAP_UID_ATTRIBUTE = env("LDAP_UID_ATTRIBUTE", "uid")
+    LDAP_FIRST_NAME_ATTRIBUTE = env("LDAP_FIRST_NAME_ATTRIBUTE", "givenName")
+    LDAP_LAST_NAME_ATTRIBUTE = env("LDAP_LAST_NAME_ATTRIBUTE", "sn")
+    LDAP_EMAIL_ATTRIBUTE = env("LDAP_EMAIL_ATTRIBUTE", "mail")
+    LDAP_STUDENT_NUMBER_ATTRIBUTE = env("LDAP_STUDENT_NUMBER_ATTRIBUTE", "supannEtuId")
+    LDAP_STUDENT_ROLE = env("LDAP_STUDENT_ROLE", "Student")  # given to whoever has a student number
+    LDAP_GROUPS_FROM = env("LDAP_GROUPS_FROM", "memberOf")  # "memberOf" or "search"
+    LDAP_GROUP_ATTRIBUTE = env("LDAP_GROUP_ATTRIBUTE", "memberOf")
+    LDAP_GROUP_BASE = env("LDAP_GROUP_BASE", "")
+    LDAP_GROUP_FILTER = env("LDAP_GROUP_FILTER", "(member={dn})")
+    LDAP_ROLE_MAPPING = env("LDAP_ROLE_MAPPING", "{}")  # JSON: group DN or cn -> role name(s)
+    LDAP_BREAK_GLASS_USERNAME = env("LDAP_BREAK_GLASS_USERNAME", "")  # a local admin; off when empty
+
+    # "Se connecter en tant que": who may act as another user (role names, comma-separated).
+    IMPERSONATION_ROLES = env("IMPERSONATION_ROLES", "Admin,FunctionalReferent")
 
     # Session and login hardening.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", False, bool)
+    # An idle timeout: the session is made permanent at login and renewed by each request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=env("SESSION_LIFETIME_MINUTES", 120, int))
     AUTH_RATE_LIMITED = env("AUTH_RATE_LIMITED", True, bool)
     RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
+    # Login attempts per client address, browser and API counted together.
     AUTH_RATE_LIMIT = env("AUTH_RATE_LIMIT", "10 per 20 second")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
     WTF_CSRF_ENABLED = True

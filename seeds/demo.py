@@ -178,6 +178,7 @@ def _build_university(year, users):
 
     _replay_last_year(year, students, users)
     _this_year(year, students, users)
+    _past_impersonation(users)
 
 
 def _student_accounts(students):
@@ -269,3 +270,25 @@ def _this_year(year, students, users):
             workflow.return_to_student(
                 contract, detu, "Merci de préciser votre projet professionnel et vos horaires de travail."
             )
+
+
+def _past_impersonation(users):
+    """The referent once looked at the `student` account's pages (the admin's sessions list shows it)."""
+    from datetime import timedelta
+
+    from app.people.models import utcnow
+    from app.security.models import ImpersonationRequest, ImpersonationSession
+
+    started = utcnow().replace(microsecond=0) - timedelta(days=1)
+    row = ImpersonationSession(
+        impersonator=users["referent"], user=users["student"], started_at=started,
+        ended_at=started + timedelta(minutes=4), last_seen_at=started + timedelta(minutes=3), remote_addr="127.0.0.1",
+    )
+    db.session.add(row)
+    db.session.flush()
+    for minutes, path in ((0, "/"), (1, "/my/contract/"), (3, "/my/contacts/")):
+        db.session.add(ImpersonationRequest(
+            session_id=row.id, impersonator_id=row.impersonator_id, user_id=row.user_id,
+            at=started + timedelta(minutes=minutes), method="GET", path=path,
+        ))
+    db.session.commit()
