@@ -99,7 +99,10 @@ def app_overrides():
 
 @pytest.fixture(scope="module")
 def _module_settings(request, app_overrides):
-    request.module.APP_CONFIG = {**getattr(request.module, "APP_CONFIG", {}), **app_overrides}
+    # These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
+    request.module.APP_CONFIG = {
+        "BABEL_DEFAULT_LOCALE": "en", **getattr(request.module, "APP_CONFIG", {}), **app_overrides
+    }
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +130,7 @@ def variant(app):
 
 
 def _current_overrides(app):
-    keys = [k for k in app.config if k.startswith("LDAP_")] + ["AUTH_TYPE"]
+    keys = [k for k in app.config if k.startswith("LDAP_")] + ["AUTH_TYPE", "BABEL_DEFAULT_LOCALE"]
     return {k: app.config[k] for k in keys}
 
 
