@@ -196,9 +196,9 @@ class ApogeeClient:
         for attempt in range(attempts):
             try:
                 return action()
-            except Fault:
-                raise
             except Exception as exc:  # noqa: BLE001 - sorted into retryable or not below
+                if isinstance(exc, Fault) and not _not_soap(exc):
+                    raise
                 error = _transport_error(exc, what)
                 if error is None:
                     raise
@@ -214,9 +214,14 @@ class ApogeeClient:
         self.session.close()
 
 
+def _not_soap(fault):
+    """zeep's "fault" for an error page that happens to be XML (a proxy's HTML): no SOAP Fault."""
+    return isinstance(fault.detail, (bytes, str))
+
+
 def _fault_text(fault):
     detail = fault.detail
-    if detail is None:
+    if detail is None or _not_soap(fault):
         return ""
     for element in detail.iter():
         if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "lastErrorMsg" and element.text:
@@ -237,7 +242,7 @@ def _transport_error(exc, what):
         status = exc.response.status_code
     elif isinstance(exc, TransportError):
         status = exc.status_code
-    elif isinstance(exc, XMLSyntaxError):
+    elif isinstance(exc, XMLSyntaxError) or (isinstance(exc, Fault) and _not_soap(exc)):
         # A proxy answering an HTML error page instead of SOAP.
         return True, SisUnavailable(f"Apogée answered something that is not SOAP ({what})", code="bad-response")
     elif isinstance(exc, (DTDForbidden, EntitiesForbidden)):

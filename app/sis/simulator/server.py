@@ -51,7 +51,8 @@ class Behaviour:
 
     def fail_next(self, count, kind="http", value=502):
         """The next ``count`` requests fail: kind "http" (status ``value``), "fault" (code ``value``),
-        "hang" (``value`` seconds before answering) or "garbage" (a non-XML 500, as a broken proxy)."""
+        "hang" (``value`` seconds before answering), "garbage" (a non-XML 500, as a broken proxy) or
+        "raw" (``value`` as the body of a 200 answer)."""
         with self._lock:
             self._next.extend([(kind, value)] * count)
 
@@ -76,15 +77,17 @@ class Behaviour:
 class Simulator:
     """One simulated Apogée: a dataset, credentials, behaviour and counters."""
 
-    def __init__(self, dataset, user=None, password=None, behaviour=None):
+    def __init__(self, dataset, user=None, password=None, behaviour=None, required_headers=None):
         self.dataset = dataset
         self.user = user
         self.password = password
+        self.required_headers = dict(required_headers or {})  # e.g. an API gateway's key
         self.behaviour = behaviour or Behaviour()
         self.calls = Counter()
         self._lock = threading.Lock()
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.posts = 0
 
     # --- WSGI
 
@@ -100,6 +103,8 @@ class Simulator:
         service = parts[1]
         if self.user is not None and not self._authorised(request):
             return Response("Unauthorized", status=401, headers={"WWW-Authenticate": 'Basic realm="apogee"'})
+        if any(request.headers.get(name) != value for name, value in self.required_headers.items()):
+            return Response("Unauthorized (gateway key)", status=401, content_type="text/plain")
         if request.method == "GET" and "wsdl" in request.args:
             if request.args.get("wsdl") == "abstract":
                 return Response(abstract_wsdl(service), content_type=XML)
@@ -108,6 +113,7 @@ class Simulator:
         if request.method != "POST":
             return Response("Method not allowed", status=405, content_type="text/plain")
         with self._lock:
+            self.posts += 1
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
         try:
@@ -131,6 +137,8 @@ class Simulator:
                 return Response("Bad gateway", status=value, content_type="text/html")
             if kind == "garbage":
                 return Response("<html><body>Proxy error</body></html>", status=500, content_type="text/html")
+            if kind == "raw":
+                return Response(value, status=200, content_type=XML)
             if kind == "hang":
                 time.sleep(value)
             elif kind == "fault":
