@@ -55,6 +55,32 @@ def _sessions():
     return sessionmaker(bind=db.engine, expire_on_commit=False)
 
 
+def _work_engine():
+    """The engine of the run's data writes: the app's, except on SQLite.
+
+    pysqlite opens transactions lazily, so a SAVEPOINT issued between two transactions starts
+    one of its own and its RELEASE commits: per-student savepoints would commit each student at
+    once and a dry run would save. SQLAlchemy's documented fix (explicit BEGIN) is applied to a
+    dedicated engine, leaving the app's own connections as they are.
+    """
+    from sqlalchemy import create_engine, event
+
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return engine, False
+    work = create_engine(engine.url, connect_args={"timeout": 30})
+
+    @event.listens_for(work, "connect")
+    def _no_implicit_transactions(dbapi_connection, record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(work, "begin")
+    def _explicit_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    return work, True
+
+
 def open_run(options, app=None):
     """Record a new run (refusing if another one is alive); returns its id."""
     config = (app or current_app).config
@@ -89,8 +115,9 @@ def run_sync(options, sis=None, on_progress=None, app=None):
 
 def execute_run(run_id, options, sis=None, on_progress=None, app=None):
     app = app or current_app._get_current_object()
-    make = _sessions()
-    book, work = make(), make()
+    book = _sessions()()
+    engine, own_engine = _work_engine()
+    work = sessionmaker(bind=engine, expire_on_commit=False)()
     run = book.get(SyncRun, run_id)
     sync = _Sync(app, book, work, run, options, on_progress)
     try:
@@ -106,6 +133,8 @@ def execute_run(run_id, options, sis=None, on_progress=None, app=None):
     finally:
         work.close()
         book.close()
+        if own_engine:
+            engine.dispose()
     return run
 
 
