@@ -1,5 +1,6 @@
 """Commands: ``sync``, ``apogee-simulator`` and ``sync-demo``. Each ends with one line; errors
 exit non-zero with one line, never a traceback."""
+import socket
 import sys
 
 import click
@@ -81,10 +82,8 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
     dataset = demo_dataset(year) if demo else generate(students, seed=seed, year=year)
     behaviour = Behaviour(latency=latency, fault_rate=fault_rate, timeout_rate=timeout_rate, hang_seconds=hang, seed=seed)
     simulator = Simulator(dataset, user=user or None, password=password, behaviour=behaviour)
-    try:
-        server = simulator.serve(host, port)
-    except OSError as exc:
-        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    _check_free(host, port)  # werkzeug would print its own lines and exit
+    server = simulator.serve(host, port)
     what = "the demo university" if demo else f"{students} students (seed {seed})"
     click.echo(f"Apogée simulator: {what}, year {dataset.year}, at http://{host}:{server.port}/services/")
     try:
@@ -93,6 +92,17 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
         pass
     finally:
         server.server_close()
+
+
+def _check_free(host, port):
+    probe = socket.socket()
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    finally:
+        probe.close()
 
 
 @click.command("sync-demo")
