@@ -103,7 +103,8 @@ class Config:
     SYNC_CRON = env("SYNC_CRON", "30 2 * * *")  # nightly; empty disables the scheduled sync
     SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)
     SYNC_STALE_MINUTES = env("SYNC_STALE_MINUTES", 15, int)
-    SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)
+    SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)  # errors kept per run (all are counted)
+    SYNC_UI_WAIT_SECONDS = 1.0  # "start a sync" waits this long to report an immediate failure
 
 
 class DevelopmentConfig(Config):

@@ -1,5 +1,4 @@
 """The sync runs' pages and the contract page's IP panel, through the test client."""
-import time
 
 import pytest
 from sqlalchemy import select
