@@ -204,22 +204,23 @@ class _Sync:
         numbers = self.students_to_sync(sis, selected, year)
         run.total = len(numbers)
         self.checkpoint(force_book=True)
-        ctx = StudentContext(work, catalogue, year)
-        ctx.load(numbers)
+        ctx = StudentContext(work, catalogue, year, numbers=numbers)
         last = time.monotonic()
-        pending = 0
-        for number, snapshot, error in sis.map(lambda n: sis.student(n, year), numbers):
+        done = []
+        for index, (number, snapshot, error) in enumerate(sis.map(lambda n: sis.student(n, year), numbers)):
+            ctx.reach(index)
             if error is None:
                 error = self.apply_one(ctx, snapshot)
             if error is not None:
                 run.failed += 1
                 self.record(number, error)
             run.processed += 1
-            pending += 1
+            done.append(number)
             self.on_progress(run.processed, run.total)
-            if pending >= self.batch_size or time.monotonic() - last >= self.batch_seconds:
+            if len(done) >= self.batch_size or time.monotonic() - last >= self.batch_seconds:
                 self.checkpoint()
-                pending, last = 0, time.monotonic()
+                ctx.release(done)
+                done, last = [], time.monotonic()
         self.checkpoint()
         if run.total and run.failed == run.total:
             first = self.first_error.message if self.first_error else ""

@@ -140,25 +140,53 @@ def apply_programmes(catalogue, records, diploma_types, complete):
 
 @dataclass
 class StudentContext:
-    """What a run keeps between students: the session, the catalogue, the students it will touch,
-    and the year's unsigned contracts by student."""
+    """What a run keeps between students: the session, the catalogue, and the students of the
+    current stretch with their unsigned contracts of the year.
+
+    Students are loaded a chunk ahead and let go once committed: the session stays small, so each
+    flush costs the same for the 40,000th student as for the first.
+    """
 
     session: object
     catalogue: Catalogue
     year: int
+    numbers: list = field(default_factory=list)
+    chunk: int = 500
     students: dict = field(default_factory=dict)
     contracts: dict = field(default_factory=dict)
+    _loaded: set = field(default_factory=set)
 
-    def load(self, numbers, chunk=500):
-        numbers = list(numbers)
-        for start in range(0, len(numbers), chunk):
-            part = numbers[start:start + chunk]
-            for student in self.session.scalars(select(Student).where(Student.student_number.in_(part))):
-                self.students[student.student_number] = student
-        for contract in self.session.scalars(
-            select(Contract).where(Contract.year == self.year, Contract.status != SIGNED)
-        ):
-            self.contracts.setdefault(contract.student_id, []).append(contract)
+    def reach(self, index):
+        """Make sure the chunk holding ``numbers[index]`` is loaded."""
+        part = index // self.chunk
+        if part in self._loaded:
+            return
+        self._loaded.add(part)
+        numbers = self.numbers[part * self.chunk:(part + 1) * self.chunk]
+        found = self.session.scalars(select(Student).where(Student.student_number.in_(numbers))).all()
+        for student in found:
+            self.students[student.student_number] = student
+        ids = [s.id for s in found]
+        if ids:
+            for contract in self.session.scalars(select(Contract).where(
+                Contract.student_id.in_(ids), Contract.year == self.year, Contract.status != SIGNED
+            )):
+                self.contracts.setdefault(contract.student_id, []).append(contract)
+
+    def release(self, numbers):
+        """Let go of students already written (after a commit or a flush)."""
+        session = self.session
+        for number in numbers:
+            student = self.students.pop(number, None)
+            if student is None or student not in session:
+                continue
+            for contract in self.contracts.pop(student.id, ()):
+                if contract in session:
+                    session.expunge(contract)
+            for registration in student.registrations:
+                if registration in session:
+                    session.expunge(registration)
+            session.expunge(student)
 
 
 @dataclass
