@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.contracts.models import SIGNED, Contract
-from app.people.models import Faculty, Programme, Registration, Student
+from app.people.models import Faculty, Programme, Registration, Student, utcnow
 from app.sis.double_inscription import align_second_programme
 
 UNKNOWN_FACULTY = ("NA", "Composante inconnue")
@@ -264,5 +264,7 @@ def apply_student(ctx, snapshot):
     if contracts:
         session.flush()  # new registrations need their programme_id to be compared
         contracts_updated = sum(align_second_programme(c, student, year) for c in contracts)
+    if created or changed:
+        student.synced_at = utcnow()  # when the system last changed something for this student
     kind = CREATED if created else (UPDATED if changed or contracts_updated else UNCHANGED)
     return Outcome(kind, cancelled, contracts_updated)
