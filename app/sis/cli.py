@@ -44,7 +44,7 @@ def sync_command(year, programme, dry_run):
         raise click.ClickException(f"--year {year} is not an academic year (e.g. 2026 for 2026-2027).")
     update, close = _progress()
     try:
-        run = run_sync(SyncOptions(year=year, programme=programme, dry_run=dry_run, trigger="cli"),
+        run = run_sync(SyncOptions(year=year, programme=programme, dry_run=dry_run, trigger="cli", started_by="cli"),
                        on_progress=update)
     except SyncRefused as exc:
         raise click.ClickException(str(exc)) from None

@@ -34,9 +34,8 @@ class SyncRunView(GuardedActions, ModelView):
     list_template = "sis/runs_list.html"
     list_title = _l("Apogée sync runs")
     base_order = ("id", "desc")
-    list_columns = ["id", "started_at", "finished_at", "status", "trigger", "started_by", "year", "programme",
-                    "dry_run", "processed", "total", "created", "updated", "unchanged", "failed", "summary",
-                    "reason", "errors_of"]
+    list_columns = ["id", "started_at", "status", "trigger", "started_by", "year", "programme", "processed",
+                    "total", "summary", "reason", "errors_of"]
     search_columns = ["status", "trigger", "year", "dry_run"]
     label_columns = {
         "id": "#", "started_at": _l("Started"), "finished_at": _l("Finished"), "status": _l("Status"),
@@ -46,7 +45,11 @@ class SyncRunView(GuardedActions, ModelView):
         "unchanged": _l("Unchanged"), "failed": _l("Failed"), "summary": _l("Summary"),
         "reason": _l("Reason of the failure"), "errors_of": _l("Errors"),
     }
-    formatters_columns = {"status": _status, "errors_of": _errors_link}
+    formatters_columns = {
+        "status": _status, "errors_of": _errors_link,
+        "started_at": lambda d: d.strftime("%Y-%m-%d %H:%M:%S") if d else "",
+        "started_by": lambda v: v or "", "programme": lambda v: v or "", "reason": lambda v: v or "",
+    }
 
     @expose("/start", methods=["POST"])
     @has_access
