@@ -101,7 +101,9 @@ class Config:
     APOGEE_PAGE_TIMEOUT = env("APOGEE_PAGE_TIMEOUT", 5.0, float)  # the IP panel of a contract page
     APOGEE_PAGE_CACHE_SECONDS = env("APOGEE_PAGE_CACHE_SECONDS", 300, int)
     SYNC_CRON = env("SYNC_CRON", "30 2 * * *")  # nightly; empty disables the scheduled sync
-    SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)
+    SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)  # students per commit (or SYNC_BATCH_SECONDS)
+    SYNC_BATCH_SECONDS = 2.0
+    SYNC_IDLE_COMMIT_SECONDS = 0.5  # commit earlier when waiting for Apogée
     SYNC_STALE_MINUTES = env("SYNC_STALE_MINUTES", 15, int)
     SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)  # errors kept per run (all are counted)
     SYNC_UI_WAIT_SECONDS = 1.0  # "start a sync" waits this long to report an immediate failure

@@ -194,19 +194,20 @@ class StudentInformationSystem(abc.ABC):
         """Raise a SisError when the system cannot be used at all (address, credentials)."""
         self.faculties()
 
-    def map(self, func, items):
+    def map(self, func, items, on_wait=None):
         """Apply ``func`` to each item through a bounded thread pool, in order.
 
         Yields ``(item, result, error)``; an exception raised by ``func`` is yielded, not raised, so
-        one failure does not stop the others.
+        one failure does not stop the others. ``on_wait()`` is called before waiting for a result
+        that is not there yet (the caller may do useful work, e.g. commit).
         """
-        yield from bounded_map(func, items, self.concurrency)
+        yield from bounded_map(func, items, self.concurrency, on_wait)
 
     def close(self):
         """Release connections."""
 
 
-def bounded_map(func, items, workers):
+def bounded_map(func, items, workers, on_wait=None):
     """``(item, result, error)`` for each item, in order, with at most ``workers`` calls at once.
 
     Only a window of ``2 × workers`` calls is queued ahead, so huge inputs cost little memory and a
@@ -220,9 +221,9 @@ def bounded_map(func, items, workers):
             for item in iterator:
                 window.append((item, pool.submit(_capture, func, item)))
                 if len(window) >= 2 * workers:
-                    yield _settle(window.popleft())
+                    yield _settle(window.popleft(), on_wait)
             while window:
-                yield _settle(window.popleft())
+                yield _settle(window.popleft(), on_wait)
         finally:
             for _, future in window:
                 future.cancel()
@@ -235,7 +236,9 @@ def _capture(func, item):
         return None, exc
 
 
-def _settle(entry):
+def _settle(entry, on_wait):
     item, future = entry
+    if on_wait is not None and not future.done():
+        on_wait()
     result, error = future.result()
     return item, result, error

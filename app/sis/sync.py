@@ -171,6 +171,7 @@ class _Sync:
         self.max_errors = app.config.get("SYNC_MAX_ERRORS", 500)
         self.batch_size = app.config.get("SYNC_BATCH_SIZE", 200)
         self.batch_seconds = app.config.get("SYNC_BATCH_SECONDS", 2.0)
+        self.idle_seconds = app.config.get("SYNC_IDLE_COMMIT_SECONDS", 0.5)
 
     # --- the steps
 
@@ -180,13 +181,13 @@ class _Sync:
         if settings is None:
             raise SyncAborted("The settings are missing: run 'flask --app run seed' first.")
         types = settings.diploma_type_list
+        work.rollback()  # hold no transaction (no SQLite lock) while Apogée is asked
         if not types:
             raise SyncAborted(
                 "No diploma type is set in the settings (Settings → Diploma types): nothing to sync."
             )
         year = run.year
-        catalogue = Catalogue(work)
-        run.faculties_changed = apply_faculties(catalogue, sis.faculties())
+        faculties = sis.faculties()
         offer = sis.programmes(year, types)
         if not offer:
             raise SyncAborted(f"Apogée's offer for {year} has no programme of the diploma types {', '.join(types)}.")
@@ -198,16 +199,18 @@ class _Sync:
                     f"Programme {self.options.programme} is not in Apogée's offer for {year} "
                     f"(diploma types {', '.join(types)})."
                 )
+        catalogue = Catalogue(work)
+        run.faculties_changed = apply_faculties(catalogue, faculties)
         run.programmes_changed = apply_programmes(catalogue, selected, types, complete=not self.options.programme)
         self.checkpoint()
 
         numbers = self.students_to_sync(sis, selected, year)
         run.total = len(numbers)
         self.checkpoint(force_book=True)
-        ctx = StudentContext(work, catalogue, year, numbers=numbers)
-        last = time.monotonic()
-        done = []
-        for index, (number, snapshot, error) in enumerate(sis.map(lambda n: sis.student(n, year), numbers)):
+        ctx = self.ctx = StudentContext(work, catalogue, year, numbers=numbers)
+        self.last, self.done = time.monotonic(), []
+        students = sis.map(lambda n: sis.student(n, year), numbers, on_wait=self.idle)
+        for index, (number, snapshot, error) in enumerate(students):
             ctx.reach(index)
             if error is None:
                 error = self.apply_one(ctx, snapshot)
@@ -215,18 +218,27 @@ class _Sync:
                 run.failed += 1
                 self.record(number, error)
             run.processed += 1
-            done.append(number)
+            self.done.append(number)
             self.on_progress(run.processed, run.total)
-            if len(done) >= self.batch_size or time.monotonic() - last >= self.batch_seconds:
-                self.checkpoint()
-                ctx.release(done)
-                done, last = [], time.monotonic()
+            if len(self.done) >= self.batch_size or time.monotonic() - self.last >= self.batch_seconds:
+                self.commit_batch()
         self.checkpoint()
         if run.total and run.failed == run.total:
             first = self.first_error.message if self.first_error else ""
             self.finish(FAILED, reason=f"Every student failed. First error: {first}")
         else:
             self.finish(PARTIAL if run.failed or self.step_errors else OK)
+
+    def commit_batch(self):
+        self.checkpoint()
+        self.ctx.release(self.done)
+        self.done, self.last = [], time.monotonic()
+
+    def idle(self):
+        """Apogée is slower than the database: commit what is done rather than hold it (and, on
+        SQLite, the write lock) while waiting."""
+        if self.done and time.monotonic() - self.last >= self.idle_seconds:
+            self.commit_batch()
 
     def students_to_sync(self, sis, programmes, year):
         """Students listed by Apogée in these programmes, plus those we hold there (to notice the

@@ -196,7 +196,7 @@ def test_a_run_dying_midway_leaves_previous_data_intact(app, demo_sim, monkeypat
     for index in range(60):
         demo_sim.dataset.edit(demo_number(index)).email = f"maj{index}@etu.demo.univ.fr"
     before = snapshot(app)
-    app.config["SYNC_BATCH_SIZE"] = 10
+    app.config.update(SYNC_BATCH_SIZE=10, SYNC_BATCH_SECONDS=600, SYNC_IDLE_COMMIT_SECONDS=600)
     calls = {"n": 0}
     real = sync_module.apply_student
 
@@ -211,7 +211,7 @@ def test_a_run_dying_midway_leaves_previous_data_intact(app, demo_sim, monkeypat
         with app.app_context(), pytest.raises(KeyboardInterrupt):
             run_sync(SyncOptions(), sis=make_sis(demo_sim))
     finally:
-        app.config["SYNC_BATCH_SIZE"] = 200
+        app.config.update(SYNC_BATCH_SIZE=200, SYNC_BATCH_SECONDS=2.0, SYNC_IDLE_COMMIT_SECONDS=0.5)
     with app.app_context():
         students = db.session.scalars(select(Student).order_by(Student.student_number)).all()
         updated = [s for s in students if s.email.startswith("maj")]
