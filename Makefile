@@ -9,10 +9,20 @@ PYTEST_ARGS ?=
 
 .PHONY: run test setup db demo translations i18n-extract lint clean
 
-run: setup db demo
-	@echo ""
-	@echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"
-	@echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"
+# The demo's data goes through SOAP: a simulated Apogée serves the demo university (in the
+# background, on APOGEE_SIMULATOR_PORT or a free port, stopped with `make run`), the sync loads
+# it, then the demo accounts and contracts are added. `make demo` loads it without Apogée.
+run: setup db
+	@set -e; \
+	sim_port=$${APOGEE_SIMULATOR_PORT:-$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
+	$(FLASK) apogee-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
+	trap 'kill $$sim_pid 2>/dev/null || true' EXIT INT TERM; \
+	export APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/; \
+	$(FLASK) sync-demo; \
+	echo ""; \
+	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
+	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
+	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup

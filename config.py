@@ -105,6 +105,37 @@ class Config:
     MAX_HOURS = env("MAX_HOURS", 500, int)
     CONTRACTS_PAGE_SIZE = 50
 
+    # Student information system: Apogée's SOAP web services (app/sis). Endpoints are
+    # <APOGEE_BASE_URL>/<Service>, WSDL at <endpoint>?wsdl; APOGEE_<SERVICE>_URL overrides one
+    # service (API gateways), APOGEE_WSDL_URL a different WSDL location ("{service}" is replaced).
+    SIS_BACKEND = env("SIS_BACKEND", "apogee")
+    APOGEE_BASE_URL = env("APOGEE_BASE_URL", "")
+    APOGEE_SERVICE_URLS = {
+        service: env(f"APOGEE_{service.upper()}_URL", "")
+        for service in ("EtudiantMetier", "AdministratifMetier", "PedagogiqueMetier",
+                        "OffreFormationMetier", "ReferentielMetier", "InfosEtuMetier")
+    }
+    APOGEE_WSDL_URL = env("APOGEE_WSDL_URL", "")
+    APOGEE_USER = env("APOGEE_USER", "")
+    APOGEE_PASSWORD = env("APOGEE_PASSWORD", "")
+    APOGEE_EXTRA_HEADER = env("APOGEE_EXTRA_HEADER", "")  # e.g. "X-Gravitee-Api-Key: secret"
+    APOGEE_VERIFY_TLS = env("APOGEE_VERIFY_TLS", True, bool)
+    APOGEE_CA_BUNDLE = env("APOGEE_CA_BUNDLE", "")  # a CA file for a private certificate authority
+    APOGEE_CONNECT_TIMEOUT = env("APOGEE_CONNECT_TIMEOUT", 5.0, float)
+    APOGEE_READ_TIMEOUT = env("APOGEE_READ_TIMEOUT", 30.0, float)
+    APOGEE_RETRIES = env("APOGEE_RETRIES", 2, int)  # transport errors only, never SOAP faults
+    APOGEE_BACKOFF = env("APOGEE_BACKOFF", 0.5, float)  # seconds, doubled at each retry
+    APOGEE_CONCURRENCY = env("APOGEE_CONCURRENCY", 8, int)
+    APOGEE_PAGE_TIMEOUT = env("APOGEE_PAGE_TIMEOUT", 5.0, float)  # the IP panel of a contract page
+    APOGEE_PAGE_CACHE_SECONDS = env("APOGEE_PAGE_CACHE_SECONDS", 300, int)
+    SYNC_CRON = env("SYNC_CRON", "30 2 * * *")  # nightly; empty disables the scheduled sync
+    SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)  # students per commit (or SYNC_BATCH_SECONDS)
+    SYNC_BATCH_SECONDS = 2.0
+    SYNC_IDLE_COMMIT_SECONDS = 0.5  # commit earlier when waiting for Apogée
+    SYNC_STALE_MINUTES = env("SYNC_STALE_MINUTES", 15, int)
+    SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)  # errors kept per run (all are counted)
+    SYNC_UI_WAIT_SECONDS = 1.0  # "start a sync" waits this long to report an immediate failure
+
 
 class DevelopmentConfig(Config):
     DEBUG = env("FLASK_DEBUG", False, bool)

@@ -81,8 +81,94 @@ ACCOUNTS = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoProgramme:
+    step_code: str
+    version: str
+    label: str
+    diploma_code: str
+    diploma_label: str
+    diploma_type: str
+    level: int
+    faculty: str
+
+
+@dataclass(frozen=True)
+class DemoRegistration:
+    year: int
+    step_code: str
+    version: str = "101"
+    is_primary: bool = True
+    profile_code: str = None
+    regime_code: str = "1"
+    regime_label: str = "Formation initiale"
+    enrolment_count: int = 1
+
+
+@dataclass
+class DemoStudent:
+    student_number: str
+    ine: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+    registrations: list
+
+
+@dataclass
+class DemoUniversity:
+    faculties: list
+    programmes: list
+    students: list
+
+
+def demo_university(year):
+    """The demo university as the student information system holds it (plain data).
+
+    Loaded directly by ``load_demo`` or, for ``make run``, served by the Apogée simulator and
+    loaded through the sync: both give the same rows.
+    """
+    diploma_labels = {"LMATH": "Licence Mathématiques", "LLETM": "Licence Lettres modernes"}
+    programmes = [
+        DemoProgramme(step, "101", label, diploma, diploma_labels[diploma], "L", level, faculty)
+        for step, label, diploma, level, faculty in PROGRAMMES
+    ]
+    steps = [p.step_code for p in programmes]
+    levels = {p.step_code: p.level for p in programmes}
+    students = []
+    for index in range(60):
+        step = steps[index // 10]
+        level = levels[step]
+        repeating = index % 10 == 4
+        registrations = [DemoRegistration(year, step, enrolment_count=2 if repeating else 1)]
+        if level > 1:  # last year, the level below
+            registrations.append(DemoRegistration(year - 1, step.replace(f"L{level}", f"L{level - 1}")))
+        students.append(DemoStudent(
+            student_number=f"2{year % 100:02d}{index + 1:05d}",
+            ine=f"{index + 1:09d}AB",
+            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[index % len(LAST_NAMES)],
+            birth_date=date(year - 19 + (index % 3), 1 + index % 12, 1 + index % 28),
+            email=f"etudiant{index + 1}@etu.demo.univ.fr",
+            registrations=registrations,
+        ))
+    # The demo students: `student` may start a reorientation, `student2` has a double inscription.
+    students[0].first_name, students[0].last_name = "Camille", "Martin"
+    students[0].registrations.append(
+        DemoRegistration(year, "L1LETM", is_primary=False, profile_code=REORIENTATION_PROFILE)
+    )
+    students[1].first_name, students[1].last_name = "Lucas", "Bernard"
+    students[1].registrations.append(DemoRegistration(year, "L1LETM", is_primary=False))
+    return DemoUniversity(FACULTIES, programmes, students)
+
+
 def load_demo(today=None):
-    """Load the reference catalogue and the demo university; returns the accounts' usernames."""
+    """Load the reference catalogue and the demo university; returns the accounts' usernames.
+
+    The university's rows (faculties … registrations) are created unless they are already there,
+    e.g. loaded from Apogée by the sync (``flask --app run sync-demo``).
+    """
     year = academic_year(today)
     load_reference(institution_name="Université de démonstration", today=today)
     settings = db.session.get(Settings, 1)
@@ -93,8 +179,11 @@ def load_demo(today=None):
     sm.ensure_roles()
     users = {a.username: _ensure_user(sm, a) for a in ACCOUNTS}
     db.session.commit()
+    university = demo_university(year)
     if db.session.scalar(select(Faculty.id).where(Faculty.code == "SCI")) is None:
-        _build_university(year, users)
+        _build_university_rows(university)
+    if db.session.scalar(select(DetuAssignment.id).where(DetuAssignment.user_id == users["detu"].id)) is None:
+        _populate(year, university, users)
     return [a.username for a in ACCOUNTS]
 
 
@@ -112,61 +201,46 @@ def _ensure_user(sm, account):
     return user
 
 
-def _build_university(year, users):
-    faculties = {code: Faculty(code=code, label=label) for code, label in FACULTIES}
+def _build_university_rows(university):
+    faculties = {code: Faculty(code=code, label=label) for code, label in university.faculties}
     db.session.add_all(faculties.values())
     programmes = {}
-    for step, label, diploma, level, faculty in PROGRAMMES:
-        programmes[step] = Programme(
-            step_code=step, step_version="101", label=label, diploma_code=diploma,
-            diploma_version="101", diploma_type="L", level=level, faculty=faculties[faculty],
+    for p in university.programmes:
+        programmes[p.step_code] = Programme(
+            step_code=p.step_code, step_version=p.version, label=p.label, diploma_code=p.diploma_code,
+            diploma_version=p.version, diploma_type=p.diploma_type, level=p.level, faculty=faculties[p.faculty],
         )
     db.session.add_all(programmes.values())
-
-    steps = [p[0] for p in PROGRAMMES]
-    students = []
-    for index in range(60):
-        step = steps[index // 10]
+    for s in university.students:
         student = Student(
-            student_number=f"2{year % 100:02d}{index + 1:05d}",
-            ine=f"{index + 1:09d}AB",
-            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
-            last_name=LAST_NAMES[index % len(LAST_NAMES)],
-            birth_date=date(year - 19 + (index % 3), 1 + index % 12, 1 + index % 28),
-            email=f"etudiant{index + 1}@etu.demo.univ.fr",
+            student_number=s.student_number, ine=s.ine, first_name=s.first_name, last_name=s.last_name,
+            birth_date=s.birth_date, email=s.email,
         )
-        students.append(student)
         db.session.add(student)
-        programme = programmes[step]
-        repeating = index % 10 == 4
-        db.session.add(Registration(
-            student=student, programme=programme, year=year, is_primary=True,
-            regime_code="1", regime_label="Formation initiale",
-            enrolment_count=2 if repeating else 1, is_repeating=repeating,
-        ))
-        if programme.level > 1:  # last year, the level below
-            previous = programmes[step.replace(f"L{programme.level}", f"L{programme.level - 1}")]
+        for r in s.registrations:
             db.session.add(Registration(
-                student=student, programme=previous, year=year - 1, is_primary=True,
-                regime_code="1", regime_label="Formation initiale",
+                student=student, programme=programmes[r.step_code], year=r.year, is_primary=r.is_primary,
+                profile_code=r.profile_code, regime_code=r.regime_code, regime_label=r.regime_label,
+                enrolment_count=r.enrolment_count, is_repeating=r.enrolment_count > 1,
             ))
+    db.session.commit()
 
-    # The demo students: `student` may start a reorientation, `student2` has a double inscription.
+
+def _populate(year, university, users):
+    """Accounts, assignments and contracts of the demo, on the university's rows."""
+    programmes = {p.step_code: p for p in db.session.scalars(select(Programme))}
+    by_number = {
+        s.student_number: s
+        for s in db.session.scalars(
+            select(Student).where(Student.student_number.in_([s.student_number for s in university.students]))
+        )
+    }
+    students = [by_number[s.student_number] for s in university.students]
+    faculties = {f.code: f for f in db.session.scalars(select(Faculty))}
     # Every other student gets an account named after their student number.
     students[0].user = users["student"]
-    students[0].first_name, students[0].last_name = "Camille", "Martin"
     students[1].user = users["student2"]
-    students[1].first_name, students[1].last_name = "Lucas", "Bernard"
     _student_accounts(students[2:])
-    db.session.add(Registration(
-        student=students[0], programme=programmes["L1LETM"], year=year, is_primary=False,
-        profile_code=REORIENTATION_PROFILE, regime_code="1", regime_label="Formation initiale",
-    ))
-    db.session.add(Registration(
-        student=students[1], programme=programmes["L1LETM"], year=year, is_primary=False,
-        regime_code="1", regime_label="Formation initiale",
-    ))
-
     for step in ("L1MATH", "L2MATH"):
         db.session.add(DetuAssignment(user=users["detu"], programme=programmes[step]))
     for step in ("L3MATH", "L1LETM", "L2LETM", "L3LETM"):

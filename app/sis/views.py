@@ -1,0 +1,109 @@
+"""Referents' and admins' pages: the sync runs, their errors, and "start a run"."""
+import re
+
+from flask import current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from app import policy
+from app.extensions import db
+from app.guarded import GuardedActions
+from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
+from app.sis.sync import SyncOptions, SyncRefused, start_in_background
+
+PROGRAMME_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}(-[A-Za-z0-9_]{1,8})?$")
+STATUS_CLASSES = {"ok": "success", "partial": "warning", "failed": "danger", "running": "info"}
+
+
+def _status(status):
+    return Markup('<span class="label label-{}">{}</span>').format(STATUS_CLASSES.get(status, "default"), status)
+
+
+def _errors_link(run_id):
+    if not run_id:
+        return ""
+    return Markup('<a href="{}">{}</a>').format(url_for("SyncErrorView.list", _flt_0_run=run_id), _l("Errors"))
+
+
+class SyncRunView(GuardedActions, ModelView):
+    datamodel = SQLAInterface(SyncRun)
+    include_route_methods = {"list", "start"}
+    base_permissions = ["can_list", "can_start"]
+    list_template = "sis/runs_list.html"
+    list_title = _l("Apogée sync runs")
+    base_order = ("id", "desc")
+    list_columns = ["id", "started_at", "status", "trigger", "started_by", "year", "programme", "processed",
+                    "total", "summary", "reason", "errors_of"]
+    search_columns = ["status", "trigger", "year", "dry_run"]
+    label_columns = {
+        "id": "#", "started_at": _l("Started"), "finished_at": _l("Finished"), "status": _l("Status"),
+        "trigger": _l("Started from"), "started_by": _l("By"), "year": _l("Academic year"),
+        "programme": _l("Programme"), "dry_run": _l("Dry run"), "processed": _l("Processed"),
+        "total": _l("Students"), "created": _l("Created"), "updated": _l("Updated"),
+        "unchanged": _l("Unchanged"), "failed": _l("Failed"), "summary": _l("Summary"),
+        "reason": _l("Reason of the failure"), "errors_of": _l("Errors"),
+    }
+    formatters_columns = {
+        "status": _status, "errors_of": _errors_link,
+        "started_at": lambda d: d.strftime("%Y-%m-%d %H:%M:%S") if d else "",
+        "started_by": lambda v: v or "", "programme": lambda v: v or "", "reason": lambda v: v or "",
+    }
+
+    @expose("/start", methods=["POST"])
+    @has_access
+    def start(self):
+        if not policy.can_configure(g.user):  # the page's permission is not the row rule
+            flash(_l("You cannot start a sync."), "danger")
+            return redirect(url_for(".list"))
+        year_raw = (request.form.get("year") or "").strip()
+        programme = (request.form.get("programme") or "").strip()
+        dry_run = bool(request.form.get("dry_run"))
+        typed = {"year": year_raw, "programme": programme, "dry_run": "on" if dry_run else ""}
+        year = None
+        if year_raw:
+            if not year_raw.isdigit() or not 1900 < int(year_raw) < 3000:
+                flash(_l("The academic year is a year such as 2026 (for 2026-2027)."), "danger")
+                return redirect(url_for(".list", **typed))
+            year = int(year_raw)
+        if programme and not PROGRAMME_CODE.match(programme):
+            flash(_l("The programme is a step code such as L1MATH, or L1MATH-101 with its version."), "danger")
+            return redirect(url_for(".list", **typed))
+        options = SyncOptions(year=year, programme=programme or None, dry_run=dry_run, trigger="ui",
+                              started_by=g.user.username)
+        app = current_app._get_current_object()
+        try:
+            run_id = start_in_background(app, options)
+        except SyncRefused as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for(".list"))
+        # A misconfiguration fails at once: say so now rather than on the next visit.
+        app.extensions["sis_threads"][-1].join(current_app.config.get("SYNC_UI_WAIT_SECONDS", 1.0))
+        db.session.expire_all()
+        run = db.session.get(SyncRun, run_id)
+        if run.status == FAILED:
+            flash(_l("Sync #%(id)s failed: %(reason)s", id=run_id, reason=run.reason), "danger")
+        elif run.status == RUNNING:
+            flash(_l("Sync #%(id)s started; this list shows its progress.", id=run_id), "info")
+        else:
+            flash(_l("Sync #%(id)s finished: %(summary)s", id=run_id, summary=run.summary), "success")
+        return redirect(url_for(".list"))
+
+
+class SyncErrorView(ModelView):
+    datamodel = SQLAInterface(SyncError)
+    include_route_methods = {"list"}
+    base_permissions = ["can_list"]
+    list_title = _l("Apogée sync errors")
+    base_order = ("id", "desc")
+    list_columns = ["run", "student_number", "code", "message"]
+    search_columns = ["run", "student_number", "code"]
+    label_columns = {"run": _l("Sync run"), "student_number": _l("Student number"), "code": _l("Code"),
+                     "message": _l("Message")}
+
+
+def register(appbuilder):
+    appbuilder.add_view(SyncRunView, "Apogée sync", label=_l("Apogée sync"), icon="fa-sync",
+                        category="Reference data")
+    appbuilder.add_view_no_menu(SyncErrorView)

@@ -1,0 +1,80 @@
+"""In a real browser: a referent starts a sync from its page; a DETU reads the IP panel, also when
+Apogée is down."""
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.sis.conftest import YEAR
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="Chromium is missing: apt-get install chromium"
+)
+
+
+@pytest.fixture
+def served(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+def sign_in(browser, base, username):
+    page = browser.new_page()
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def test_referent_starts_a_sync_and_detu_reads_the_ip(app, served, browser, demo_sim, point_app_at):
+    point_app_at(demo_sim)
+    page = sign_in(browser, served, "referent")
+    page.goto(served + "/syncrunview/list/")
+    page.fill("#sync-programme", "L1MATH")
+    page.click("text=Start a sync")
+    page.wait_for_load_state()
+    for thread in app.extensions.get("sis_threads", []):
+        thread.join(30)
+    page.reload()
+    assert "No change: 10 students checked" in page.content()
+
+    from sqlalchemy import select
+
+    from app.contracts.models import Contract
+    from app.extensions import db
+    from app.people.models import Student
+
+    with app.app_context():
+        pk = db.session.scalar(select(Contract.id).join(Student).where(
+            Student.student_number == f"2{YEAR % 100:02d}00004", Contract.year == YEAR))
+        db.session.remove()
+    detu = sign_in(browser, served, "detu")
+    detu.goto(f"{served}/contracts/show/{pk}")
+    panel = detu.locator("section.sis-record")
+    assert panel.locator("h2").inner_text() == "Pedagogical registrations and results (Apogée)"
+    assert panel.locator("tbody tr").count() == 20  # 2 semesters, 6 UEs, 12 subjects
+    assert "L1MATHS1U11" in panel.inner_text()
+
+    from app.sis.panel import clear_cache
+
+    clear_cache()
+    demo_sim.behaviour.fail_next(20, "http", 503)
+    detu.reload()
+    assert "unavailable at the moment" in detu.locator("section.sis-record").inner_text()
+    assert detu.locator("#s-history").is_visible()
