@@ -8,6 +8,9 @@ from werkzeug.serving import make_server
 
 from tests.sis.conftest import YEAR
 
+# These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
+APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
+
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason="Chromium is missing: apt-get install chromium"

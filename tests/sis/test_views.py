@@ -9,6 +9,9 @@ from app.people.models import Student
 from app.sis.models import FAILED, OK, SyncRun
 from tests.sis.conftest import YEAR
 
+# These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
+APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
+
 
 def wait_for_runs(app, seconds=30):
     for thread in app.extensions.get("sis_threads", []):
