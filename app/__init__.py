@@ -8,7 +8,7 @@ import os
 
 from flask import Flask
 
-DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api")
+DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "documents", "notify", "jobs")
 
 
 def create_app(config_object=None, overrides=None):
