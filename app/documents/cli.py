@@ -3,6 +3,7 @@ import os
 import tempfile
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.catalog.service import current_year
@@ -49,6 +50,7 @@ def write_atomically(query, path):
 @click.option("--faculty", "code", required=True, help="Faculty code (Apogée composante), e.g. SCI.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The .xlsx file to write.")
 @click.option("--year", default=None, help="Academic year (2026 = 2026-2027) or 'all'; default: the current year.")
+@with_appcontext
 def export_command(code, out, year):
     """Write a faculty's Excel extraction: one row per contract, all fields but the study plan."""
     require_schema()

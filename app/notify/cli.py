@@ -1,5 +1,6 @@
 """``flask --app run outbox list|retry|send``: the outbox from the command line."""
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
@@ -7,7 +8,7 @@ from app.notify import outbox
 from app.notify.models import MESSAGE_STATUSES, OutboxMessage
 
 
-@click.group("outbox")
+@click.group("outbox", cls=AppGroup)
 def outbox_group():
     """The e-mail outbox: list messages, queue failed ones again, send what is due now."""
 
