@@ -8,10 +8,12 @@ time, so memory stays flat and the first bytes leave before the last PDF is rend
 import logging
 import multiprocessing
 import os
+import sys
 import time
+import types
 import zipfile
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from app.documents.pdf_engine import render_entry
 
@@ -38,26 +40,45 @@ def _context():
     return _fork_server
 
 
+@contextmanager
+def _bare_main():
+    """New processes re-run the main *script* (``python run.py`` would build a whole app in each):
+    while the pool starts, they see an empty main module; they only need ``pdf_engine``."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
+        yield  # run as ``python -m …`` or interactively: nothing is re-run
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def rendered(entries, workers):
     """(name, pdf) for each (name, html) of ``entries``, in order; in parallel when workers > 1."""
     if workers <= 1:
         for entry in entries:
             yield render_entry(entry)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    with _bare_main():
+        pool = _context().Pool(processes=workers)
     pending = deque()
     finished = False
     try:
         for entry in entries:
-            pending.append(pool.submit(render_entry, entry))
+            pending.append(pool.apply_async(render_entry, (entry,)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
+                yield pending.popleft().get()
         while pending:
-            yield pending.popleft().result()
+            yield pending.popleft().get()
         finished = True
     finally:
-        # A download abandoned half-way cancels what is left instead of rendering it for no one.
-        pool.shutdown(wait=finished, cancel_futures=not finished)
+        if finished:
+            pool.close()
+        else:  # a download abandoned half-way stops what is left instead of rendering it for no one
+            pool.terminate()
+        pool.join()
 
 
 class _Sink:

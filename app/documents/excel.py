@@ -187,37 +187,56 @@ class _Formatter:
     def with_hours(label, value):
         return label if value is None else f"{label} ({value.normalize():f} h)"
 
-    def contract_row(self, r, needs, remediations, courses):
-        t = safe_text
-        signer = f"{r.signer_first} {r.signer_last}" if r.signer_last else None
+    def rows(self, r, needs, remediations, courses):
+        """The contract's row of sheet 1 and its rows of sheet 2."""
+        # Unpacked once: attribute access on 37 columns × 20,000 rows shows in the benchmark.
+        (cid, year, kind, status, created_at, submitted_at, signed_at, updated_at, returned_reason, gap_year,
+         gap_year_details, needs_details, second_label, second_level, second_institution, second_from_sis,
+         pec, charter, charter_at, support_hours, path_notes, submitted_hash, signed_hash, number, ine,
+         last_name, first_name, step_code, step_version, programme_label, level, faculty_code, signer_first,
+         signer_last, regime_code, regime_label, repeating) = r
+        t, when = safe_text, self.when
+        number, last_name, first_name, faculty_code = t(number), t(last_name), t(first_name), t(faculty_code)
+        programme_code, status_label = t(f"{step_code}-{step_version}"), self.status.get(status, status)
+        common = [cid, number, last_name, first_name, faculty_code, programme_code, year, status_label]
+        items = [common + [self.need_item, t(code), t(label), None, self.number(hours)]
+                 for code, label, hours in needs]
+        items += [common + [self.remediation_item, None, t(label), rkind, self.number(hours)]
+                  for label, rkind, hours in remediations]
         return [
-            r.id, t(r.student_number), t(r.ine), t(r.last_name), t(r.first_name), t(r.faculty_code),
-            t(f"{r.step_code}-{r.step_version}"), t(r.programme_label), r.level, r.year, year_label(r.year),
-            self.kind.get(r.kind, r.kind), r.kind == REORIENTATION, self.status.get(r.status, r.status),
-            self.when(r.created_at), self.when(r.submitted_at), self.when(r.signed_at), t(signer),
-            t(r.returned_reason), t(r.regime_code), t(r.regime_label), r.is_repeating,
-            self.gap.get(r.gap_year, r.gap_year), t(r.gap_year_details), t(r.second_programme_label),
-            t(r.second_programme_level), t(r.second_programme_institution), r.second_programme_from_sis,
-            t("; ".join(self.with_hours(label, hours) for _, label, hours in needs)),
-            self.total(h for *_, h in needs), t(r.needs_details),
-            t("; ".join(self.with_hours(f"{label}, {self.remediation_type} {kind}", hours)
-                        for label, kind, hours in remediations)),
-            self.total(h for *_, h in remediations), self.number(r.support_hours),
+            cid, number, t(ine), last_name, first_name, faculty_code,
+            programme_code, t(programme_label), level, year, year_label(year),
+            self.kind.get(kind, kind), kind == REORIENTATION, status_label,
+            when(created_at), when(submitted_at), when(signed_at),
+            t(f"{signer_first} {signer_last}") if signer_last else None,
+            t(returned_reason), t(regime_code), t(regime_label), repeating,
+            self.gap.get(gap_year, gap_year), t(gap_year_details), t(second_label), t(second_level),
+            t(second_institution), second_from_sis,
+            t("; ".join(self.with_hours(label, hours) for _, label, hours in needs)) if needs else None,
+            self.total(h for *_, h in needs) if needs else None, t(needs_details),
+            t("; ".join(self.with_hours(f"{label}, {self.remediation_type} {rkind}", hours)
+                        for label, rkind, hours in remediations)) if remediations else None,
+            self.total(h for *_, h in remediations) if remediations else None,
+            None if support_hours is None else float(support_hours),
             t("; ".join(" ".join(p for p in (code, label, f"({ects.normalize():f} ECTS)" if ects else "") if p)
-                        for code, label, ects in courses)),
-            self.total(e for *_, e in courses),
-            t(r.path_notes), r.pec_acknowledged, r.charter_accepted, self.when(r.charter_accepted_at),
-            r.submitted_hash, r.signed_hash, self.when(r.updated_at),
-        ]
+                        for code, label, ects in courses)) if courses else None,
+            self.total(e for *_, e in courses) if courses else None,
+            t(path_notes), pec, charter, when(charter_at), submitted_hash, signed_hash, when(updated_at),
+        ], items
 
-    def item_rows(self, r, needs, remediations):
-        t = safe_text
-        common = [r.id, t(r.student_number), t(r.last_name), t(r.first_name), t(r.faculty_code),
-                  t(f"{r.step_code}-{r.step_version}"), r.year, self.status.get(r.status, r.status)]
-        for code, label, hours in needs:
-            yield common + [self.need_item, t(code), t(label), None, self.number(hours)]
-        for label, kind, hours in remediations:
-            yield common + [self.remediation_item, None, t(label), kind, self.number(hours)]
+
+def extraction_rows(contract_query):
+    """("contract", row) and ("item", row) tuples of an extraction, streamed from the database."""
+    language = str(get_locale() or "fr")[:2]
+    fmt = _Formatter(language)
+    result = db.session.execute(_selected_rows(contract_query).execution_options(yield_per=CHUNK))
+    for rows in result.partitions():
+        needs, remediations, courses = _children([r.id for r in rows], language)
+        for r in rows:
+            row, items = fmt.rows(r, needs.get(r.id, ()), remediations.get(r.id, ()), courses.get(r.id, ()))
+            yield "contract", row
+            for item in items:
+                yield "item", item
 
 
 def write_extraction(contract_query, destination, title=None):
@@ -225,28 +244,20 @@ def write_extraction(contract_query, destination, title=None):
 
     Returns the number of contracts written.
     """
-    language = str(get_locale() or "fr")[:2]
-    fmt = _Formatter(language)
     book = Workbook(write_only=True)
     contracts = book.create_sheet(_sheet_title(title or str(_l("Contracts"))))
     items = book.create_sheet(_sheet_title(str(_l("Needs and support"))))
     _prepare(contracts, CONTRACT_COLUMNS)
     _prepare(items, ITEM_COLUMNS)
-    count = item_count = 0
-    result = db.session.execute(_selected_rows(contract_query).execution_options(yield_per=CHUNK))
-    for rows in result.partitions():
-        needs, remediations, courses = _children([r.id for r in rows], language)
-        for r in rows:
-            own_needs, own_remediations = needs.get(r.id, ()), remediations.get(r.id, ())
-            contracts.append(fmt.contract_row(r, own_needs, own_remediations, courses.get(r.id, ())))
-            for item in fmt.item_rows(r, own_needs, own_remediations):
-                items.append(item)
-                item_count += 1
-        count += len(rows)
-    _finish(contracts, CONTRACT_COLUMNS, count)
-    _finish(items, ITEM_COLUMNS, item_count)
+    counts = {"contract": 0, "item": 0}
+    sheets = {"contract": contracts.append, "item": items.append}
+    for kind, row in extraction_rows(contract_query):
+        sheets[kind](row)
+        counts[kind] += 1
+    _finish(contracts, CONTRACT_COLUMNS, counts["contract"])
+    _finish(items, ITEM_COLUMNS, counts["item"])
     book.save(destination)
-    return count
+    return counts["contract"]
 
 
 def _sheet_title(text):
