@@ -96,6 +96,7 @@ def test_logo_uploaded_in_the_settings_is_printed(app, login):
                     reminder_days="7")
         pk = first("signed", "L1MATH").id
 
+    assert b"No logo" in referent.get("/settingsview/show/1").data
     refused = referent.post("/settingsview/edit/1", data=dict(form, logo=(io.BytesIO(b"not an image"), "logo.txt")),
                             content_type="multipart/form-data")
     assert refused.status_code == 200 and b"PNG or JPEG" in refused.data
@@ -107,6 +108,7 @@ def test_logo_uploaded_in_the_settings_is_printed(app, login):
     assert saved.status_code == 302
     with app.app_context():
         assert db.session.get(Settings, 1).logo == tiny_png()
+    assert b"PNG (1 KB)" in referent.get("/settingsview/show/1").data
     # Saving again without a file keeps the logo.
     referent.post("/settingsview/edit/1", data=form, content_type="multipart/form-data")
     with app.app_context():
