@@ -81,7 +81,8 @@ def _last_run(state):
         return ""
     if state.finished_at is None or state.ok is None:
         return f"  [running since {state.started_at:%Y-%m-%d %H:%M} UTC]"
-    outcome = "ok" if state.ok else "FAILED: " + (state.error or "").strip().splitlines()[-1][:200]
+    lines = (state.error or "").strip().splitlines()
+    outcome = "ok" if state.ok else "FAILED: " + (lines[-1][:200] if lines else "no error recorded")
     return f"  [last run {state.started_at:%Y-%m-%d %H:%M} UTC: {outcome}]"
 
 
