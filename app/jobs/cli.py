@@ -1,6 +1,8 @@
 """``flask --app run scheduler`` (the one scheduler process) and ``flask --app run jobs`` (what runs when)."""
 import signal
 from datetime import datetime
+from datetime import timezone as dt_timezone
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -68,7 +70,7 @@ def jobs_command(run_id):
                 when = f"next {next_run:%Y-%m-%d %H:%M %Z}  ({job.cron_setting}={expression})"
             except S.CronError as exc:
                 when = f"INVALID {job.cron_setting}: {exc}"
-        click.echo(f"{job.id:<20} {when}  {job.description}{_last_run(states.get(job.id))}")
+        click.echo(f"{job.id:<20} {when}  {job.description}{_last_run(states.get(job.id), timezone)}")
     try:
         holder = Lease(app.config.get("SCHEDULER_LOCK_TTL", 120)).current()
     except SQLAlchemyError:
@@ -76,14 +78,15 @@ def jobs_command(run_id):
     click.echo(f"Scheduler: {'running as ' + holder if holder else 'not running'}.")
 
 
-def _last_run(state):
+def _last_run(state, timezone):
     if state is None or state.started_at is None:
         return ""
+    started = state.started_at.replace(tzinfo=dt_timezone.utc).astimezone(ZoneInfo(timezone))
     if state.finished_at is None or state.ok is None:
-        return f"  [running since {state.started_at:%Y-%m-%d %H:%M} UTC]"
+        return f"  [running since {started:%Y-%m-%d %H:%M %Z}]"
     lines = (state.error or "").strip().splitlines()
     outcome = "ok" if state.ok else "FAILED: " + (lines[-1][:200] if lines else "no error recorded")
-    return f"  [last run {state.started_at:%Y-%m-%d %H:%M} UTC: {outcome}]"
+    return f"  [last run {started:%Y-%m-%d %H:%M %Z}: {outcome}]"
 
 
 def init_app(app):
