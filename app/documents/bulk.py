@@ -19,6 +19,7 @@ from app.documents.pdf_engine import render_entry
 
 log = logging.getLogger(__name__)
 _fork_server = None
+PDF_TIMEOUT = 300  # seconds for one PDF: a stuck renderer ends the download instead of hanging it
 
 
 def worker_count(configured=0):
@@ -69,9 +70,9 @@ def rendered(entries, workers):
         for entry in entries:
             pending.append(pool.apply_async(render_entry, (entry,)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield pending.popleft().get(timeout=PDF_TIMEOUT)
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().get(timeout=PDF_TIMEOUT)
         finished = True
     finally:
         if finished:
