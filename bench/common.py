@@ -100,6 +100,25 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def reset_peak_rss():
+    """Linux: restart the peak-RSS counter (VmHWM), to measure one step's own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def rss_mb(field="VmRSS"):
+    """Current (VmRSS) or peak since the last reset (VmHWM) resident memory, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def write_subsection(title, lines):
     """Replace (or add) "### title" inside the "## Documents" section of docs/benchmarks.md."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")

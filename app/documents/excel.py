@@ -5,7 +5,6 @@ need or remediation, for pivot tables. Accommodations are part of a contract's r
 to select contracts: the rows are whatever the caller's query selects (data protection).
 """
 from dataclasses import dataclass
-from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -39,7 +38,8 @@ def safe_text(value):
     """Text a spreadsheet shows as it is: no control characters, never run as a formula."""
     if not value:
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.isprintable():  # fast path: most values hold no control character at all
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
@@ -167,12 +167,13 @@ class _Formatter:
         self.gap = {k: str(v) for k, v in GAP_YEAR_LABELS.items()}
         self.remediation_type = str(_l("type"))
         self.need_item, self.remediation_item = str(_l("Specific need")), str(_l("Remediation"))
+        self.programmes = {}
 
     def when(self, value):
         """Stored in UTC, shown in the institution's time zone, as a real date."""
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc, microsecond=0).astimezone(self.local).replace(tzinfo=None)
+        return self.local.fromutc(value.replace(tzinfo=self.local, microsecond=0)).replace(tzinfo=None)
 
     @staticmethod
     def number(value):
@@ -196,8 +197,12 @@ class _Formatter:
          last_name, first_name, step_code, step_version, programme_label, level, faculty_code, signer_first,
          signer_last, regime_code, regime_label, repeating) = r
         t, when = safe_text, self.when
-        number, last_name, first_name, faculty_code = t(number), t(last_name), t(first_name), t(faculty_code)
-        programme_code, status_label = t(f"{step_code}-{step_version}"), self.status.get(status, status)
+        number, last_name, first_name = t(number), t(last_name), t(first_name)
+        programme = (step_code, step_version, programme_label, faculty_code)
+        if programme not in self.programmes:  # a few programmes for thousands of rows
+            self.programmes[programme] = (t(f"{step_code}-{step_version}"), t(programme_label), t(faculty_code))
+        programme_code, programme_label, faculty_code = self.programmes[programme]
+        status_label = self.status.get(status, status)
         common = [cid, number, last_name, first_name, faculty_code, programme_code, year, status_label]
         items = [common + [self.need_item, t(code), t(label), None, self.number(hours)]
                  for code, label, hours in needs]
@@ -205,7 +210,7 @@ class _Formatter:
                   for label, rkind, hours in remediations]
         return [
             cid, number, t(ine), last_name, first_name, faculty_code,
-            programme_code, t(programme_label), level, year, year_label(year),
+            programme_code, programme_label, level, year, year_label(year),
             self.kind.get(kind, kind), kind == REORIENTATION, status_label,
             when(created_at), when(submitted_at), when(signed_at),
             t(f"{signer_first} {signer_last}") if signer_last else None,

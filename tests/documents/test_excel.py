@@ -1,7 +1,8 @@
 """Excel extractions read back with openpyxl: columns, rows in scope, filters, neutralised formulas, dates."""
 import io
 import os
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -42,6 +43,9 @@ def test_faculty_extraction_has_every_contract_of_the_year_and_no_study_plan(app
         items = sum(len(c.accommodations) + len(c.remediations) for c in contracts)
         signed = next(c for c in contracts if c.status == "signed")
         signed_id, signed_hash = signed.id, signed.signed_hash
+        # Stored in UTC, extracted in the institution's time zone.
+        signed_local = (signed.signed_at.replace(tzinfo=timezone.utc, microsecond=0)
+                        .astimezone(ZoneInfo("Europe/Paris")).replace(tzinfo=None))
     response = login("registrar").get("/exports/faculty/SCI.xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -55,6 +59,7 @@ def test_faculty_extraction_has_every_contract_of_the_year_and_no_study_plan(app
             "Reorientation", "Signed by"} <= set(header)
     row = next(r for r in rows if r["Contract id"] == signed_id)
     assert isinstance(row["Signed on"], datetime) and isinstance(row["Started on"], datetime)
+    assert row["Signed on"] == signed_local
     assert row["Year"] == year and isinstance(row["Subject support hours"], (int, float))
     assert row["Fingerprint at signature"] == signed_hash and row["Signed by"] == "Denise Directrice"
     assert len(item_rows) == items and all(isinstance(r["Hours"], (int, float, type(None))) for r in item_rows)
