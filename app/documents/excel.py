@@ -4,6 +4,8 @@ Sheet 1: one row per contract, every field except the study plan. Sheet 2: one r
 need or remediation, for pivot tables. Accommodations are part of a contract's row, never a way
 to select contracts: the rows are whatever the caller's query selects (data protection).
 """
+import os
+import tempfile
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -263,6 +265,21 @@ def write_extraction(contract_query, destination, title=None):
     _finish(items, ITEM_COLUMNS, counts["item"])
     book.save(destination)
     return counts["contract"]
+
+
+def save_extraction(query, path):
+    """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".conpere-", suffix=".xlsx")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            count = write_extraction(query, out)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+    return count
 
 
 def _sheet_title(text):

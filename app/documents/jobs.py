@@ -8,8 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.catalog.service import current_year
-from app.documents.cli import faculty_query, write_atomically
+from app.documents.excel import save_extraction
 from app.documents.names import ascii_slug
+from app.documents.scope import faculty_query
 from app.extensions import db
 from app.people.models import Faculty
 
@@ -27,7 +28,7 @@ def write_faculty_exports(now=None):
     for faculty in db.session.scalars(select(Faculty).where(Faculty.active.is_(True)).order_by(Faculty.code)):
         prefix = f"conpere-{ascii_slug(faculty.code)}-"
         path = os.path.join(directory, f"{prefix}{year}-{stamp}.xlsx")
-        count = write_atomically(faculty_query(faculty, year), path)
+        count = save_extraction(faculty_query(faculty, year), path)
         written.append(path)
         log.info("extraction of %s: %s contracts in %s", faculty.code, count, path)
         own = re.compile(re.escape(prefix) + r"\d{4}-\d{8}-\d{6}\.xlsx")

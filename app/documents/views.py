@@ -19,6 +19,7 @@ from app.contracts.search import ContractSearch, visible_contracts_query
 from app.contracts.views import visible_contract_or_404
 from app.documents import bulk, excel, pdf
 from app.documents.names import ascii_slug
+from app.documents.scope import faculty_search, parse_year
 from app.extensions import db
 from app.people.models import Faculty, Programme
 
@@ -128,23 +129,14 @@ class ExportView(BaseView):
         faculty = db.session.scalar(select(Faculty).where(Faculty.code == code))
         if faculty is None or not policy.can_export_faculty(g.user, faculty.id):
             abort(404)
-        year = _year_arg()
-        search = ContractSearch(faculty_id=faculty.id, year=year)
+        try:
+            year = parse_year(request.args.get("year"))
+        except ValueError:
+            abort(400, _("The year must be an academic year such as 2026, or « all »."))
+        search = faculty_search(faculty, year)
         suffix = year if year is not None else "toutes-annees"
         return _xlsx_response(visible_contracts_query(g.user, search),
                               f"contrats-{ascii_slug(faculty.code)}-{suffix}.xlsx")
-
-
-def _year_arg():
-    """``year``: an academic year (2026), ``all``, or the current year when absent."""
-    raw = (request.args.get("year") or "").strip()
-    if raw == "":
-        return current_year()
-    if raw == "all":
-        return None
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    abort(400, _("The year must be an academic year such as 2026, or « all »."))
 
 
 def register(appbuilder):
