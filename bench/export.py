@@ -97,6 +97,7 @@ def main():
         lines.append(line)
     lines += [
         "",
+        f"Load average {os.getloadavg()[0]:.1f} at the end (the machine is shared). "
         f"`bench/export.py`, best of {args.repeat}, each in a fresh process, SQLite, {os.cpu_count()} cores "
         "(shared), both warmed up. *Ours*: query, formatting, neutralising, styled header, two sheets; *bare*: "
         "openpyxl write-only appending the same values already in memory. Peak = the process's VmHWM during "

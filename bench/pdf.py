@@ -93,6 +93,7 @@ def main():
     print(lines[-1])
     lines += [
         "",
+        f"Load average {os.getloadavg()[0]:.1f} at the end (the machine is shared). "
         f"`bench/pdf.py` on {os.cpu_count()} shared cores, SQLite. During the 2-process ZIP the main process "
         f"went from {before:.0f} to a peak of {peak:.0f} MB RSS (rendering processes apart). Targets: one PDF "
         "≤ 1.3× bare WeasyPrint's time; the ZIP streams (first bytes long before the end) and uses both cores.",
