@@ -95,7 +95,7 @@ def main():
         "",
         f"Load average {os.getloadavg()[0]:.1f} at the end (the machine is shared). "
         f"`bench/pdf.py` on {os.cpu_count()} shared cores, SQLite. During the 2-process ZIP the main process "
-        f"went from {before:.0f} to a peak of {peak:.0f} MB RSS (rendering processes apart). Targets: one PDF "
+        f"went from {before:.0f} to a peak of {peak:.0f} MB RSS (rendering processes apart). With 1 process everything runs in the request's process; with 2, the request's process renders the HTML while two processes run WeasyPrint (hence more than 2×). Targets: one PDF "
         "≤ 1.3× bare WeasyPrint's time; the ZIP streams (first bytes long before the end) and uses both cores.",
     ]
     if args.write:
