@@ -136,6 +136,32 @@ class Config:
     SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)  # errors kept per run (all are counted)
     SYNC_UI_WAIT_SECONDS = 1.0  # "start a sync" waits this long to report an immediate failure
 
+    # Documents, e-mail and scheduled jobs.
+    # E-mail is stored in the outbox table first, then sent over SMTP by the "outbox-send" job.
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = env("MAIL_PORT", 25, int)
+    MAIL_USE_TLS = env("MAIL_USE_TLS", False, bool)  # STARTTLS on a plain connection (port 587)
+    MAIL_USE_SSL = env("MAIL_USE_SSL", False, bool)  # implicit TLS (port 465)
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "ConPeRe <conpere@localhost>")
+    MAIL_TIMEOUT = env("MAIL_TIMEOUT", 30, int)
+    MAIL_MAX_ATTEMPTS = env("MAIL_MAX_ATTEMPTS", 10, int)  # then "failed", shown to admins
+    MAIL_RETRY_SECONDS = env("MAIL_RETRY_SECONDS", 60, int)  # first retry delay, doubled each time
+    MAIL_RETRY_MAX_SECONDS = env("MAIL_RETRY_MAX_SECONDS", 3600, int)
+    MAIL_BATCH_SIZE = env("MAIL_BATCH_SIZE", 200, int)
+    OUTBOX_KEEP_DAYS = env("OUTBOX_KEEP_DAYS", 90, int)  # sent messages are deleted after this
+    # Jobs: five-field cron expressions (six fields: seconds first); "off" disables a job.
+    SCHEDULER_TIMEZONE = env("SCHEDULER_TIMEZONE", "Europe/Paris")
+    SCHEDULER_LOCK_TTL = env("SCHEDULER_LOCK_TTL", 120, int)  # seconds before a silent scheduler's lock is taken
+    OUTBOX_CRON = env("OUTBOX_CRON", "* * * * *")
+    DIGEST_CRON = env("DIGEST_CRON", "0 7 * * *")
+    REMINDER_CRON = env("REMINDER_CRON", "0 8 * * *")
+    EXPORT_CRON = env("EXPORT_CRON", "30 2 * * *")
+    EXPORT_DIR = env("EXPORT_DIR", os.path.join(BASE_DIR, "exports"))
+    EXPORT_KEEP = env("EXPORT_KEEP", 7, int)  # nightly extractions kept per faculty
+    PDF_WORKERS = env("PDF_WORKERS", 0, int)  # processes rendering bulk PDFs; 0 = one per core
+
 
 class DevelopmentConfig(Config):
     DEBUG = env("FLASK_DEBUG", False, bool)

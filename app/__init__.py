@@ -8,7 +8,7 @@ import os
 
 from flask import Flask
 
-DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis")
+DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs")
 
 
 def create_app(config_object=None, overrides=None):

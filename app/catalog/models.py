@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -29,6 +30,10 @@ class Settings(Model):
     charter_html = Column(Text, nullable=False, default="")
     pec_url = Column(String(500))
     contact_email = Column(String(200))
+    # Notifications and documents: "immediate" or "digest" (one daily e-mail per DETU).
+    detu_notification = Column(String(16), nullable=False, default="immediate", server_default="immediate")
+    reminder_days = Column(Integer, default=7, server_default="7")  # before the campaign closes; empty = none
+    logo = Column(LargeBinary)  # PNG or JPEG printed on the contract PDF
 
     @property
     def diploma_type_list(self):

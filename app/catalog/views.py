@@ -7,7 +7,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.validators import NumberRange, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app import policy
 from app.catalog.models import (
@@ -19,6 +19,7 @@ from app.catalog.models import (
     Settings,
 )
 from app.catalog.sanitize import clean_html
+from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
 from app.guarded import GuardedActions
 
@@ -83,6 +84,9 @@ class SettingsView(ConfigView):
         "charter_html",
         "pec_url",
         "contact_email",
+        "detu_notification",
+        "reminder_days",
+        "logo",
     ]
     show_columns = edit_columns
     label_columns = {
@@ -94,19 +98,29 @@ class SettingsView(ConfigView):
         "charter_html": _l("Charter"),
         "pec_url": _l("PEC link"),
         "contact_email": _l("Contact e-mail"),
+        "detu_notification": _l("E-mails to directors of studies"),
+        "reminder_days": _l("Reminder before the campaign closes (days)"),
+        "logo": _l("Logo"),
     }
+    formatters_columns = {"logo": logo_summary}
     description_columns = {
         "current_year": _l("2026 means the academic year 2026-2027."),
         "diploma_types": _l("Apogée diploma type codes that get contracts, separated by commas."),
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
         "charter_html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed."),
+        "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
     }
     validators_columns = {
         "diploma_types": [diploma_types_validator],
         "current_year": [NumberRange(min=2000, max=2100)],
+        "reminder_days": [Optional(), NumberRange(min=1, max=90)],
     }
     edit_form_extra_fields = {
         "charter_html": TextAreaField(_l("Charter"), render_kw={"rows": 12}),
+        "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=[
+            ("immediate", _l("One e-mail per contract started or validated")),
+            ("digest", _l("One daily digest per director of studies"))]),
+        "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
     }
 

@@ -1,0 +1,43 @@
+"""The nightly extractions: each faculty's file written into EXPORT_DIR, the last EXPORT_KEEP kept."""
+import logging
+import os
+import re
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.catalog.service import current_year
+from app.documents.excel import save_extraction
+from app.documents.names import ascii_slug
+from app.documents.scope import faculty_query
+from app.extensions import db
+from app.people.models import Faculty
+
+log = logging.getLogger(__name__)
+
+
+def write_faculty_exports(now=None):
+    """Write every active faculty's extraction of the current year; returns the paths written."""
+    directory = current_app.config["EXPORT_DIR"]
+    keep = max(current_app.config.get("EXPORT_KEEP", 7), 1)
+    os.makedirs(directory, mode=0o750, exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    year = current_year()
+    written = []
+    for faculty in db.session.scalars(select(Faculty).where(Faculty.active.is_(True)).order_by(Faculty.code)):
+        prefix = f"conpere-{ascii_slug(faculty.code)}-"
+        path = os.path.join(directory, f"{prefix}{year}-{stamp}.xlsx")
+        count = save_extraction(faculty_query(faculty, year), path)
+        written.append(path)
+        log.info("extraction of %s: %s contracts in %s", faculty.code, count, path)
+        own = re.compile(re.escape(prefix) + r"\d{4}-\d{8}-\d{6}\.xlsx")
+        for old in sorted(name for name in os.listdir(directory) if own.fullmatch(name))[:-keep]:
+            os.remove(os.path.join(directory, old))
+    return written
+
+
+def export_job(app):
+    """The "faculty-exports" job."""
+    with app.app_context():
+        write_faculty_exports()

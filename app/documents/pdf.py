@@ -1,0 +1,97 @@
+"""The contract as a PDF: one fixed layout (templates/documents/contract.html), rendered by WeasyPrint.
+
+The wording is fixed; the institution's name, logo and charter come from the settings. Never the
+counsellor's comment.
+"""
+import base64
+
+from flask import render_template
+from flask_babel import format_decimal, get_locale
+from sqlalchemy import select
+
+from app.catalog.sanitize import clean_html
+from app.catalog.service import current_settings
+from app.contracts import labels
+from app.contracts.content import content_hash
+from app.contracts.models import SUBMITTED, Contract
+from app.documents.names import ascii_slug
+from app.documents.pdf_engine import html_to_pdf
+from app.documents.typography import french_html, french_text
+from app.extensions import db
+
+
+def logo_data_uri(data):
+    kind = image_type(data)
+    if kind is None:
+        return None
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def image_type(data):
+    if not data:
+        return None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    return None
+
+
+def validation_of(contract):
+    """(who, when) of the student's latest validation, from the contract's history."""
+    for event in reversed(contract.events):
+        if event.to_status == SUBMITTED:
+            return event.actor, event.at
+    return None, contract.submitted_at
+
+
+def contract_context(contract):
+    settings = current_settings()
+    french = str(get_locale() or "fr").startswith("fr")
+    validated_by, validated_at = validation_of(contract)
+    charter = clean_html(contract.charter_text) if contract.charter_accepted and contract.charter_text else ""
+    return {
+        "c": contract,
+        "settings": settings,
+        "logo": logo_data_uri(settings.logo),
+        "labels": labels,
+        "year_label": labels.year_label,
+        "locale": str(get_locale() or "fr"),
+        "validated_by": validated_by,
+        "validated_at": validated_at if contract.submitted_hash else None,
+        "document_hash": content_hash(contract),
+        "charter_html": french_html(charter) if french else charter,
+        "typo": french_text if french else (lambda text: text),
+        "number": lambda value: "" if value is None else format_decimal(value),
+    }
+
+
+def contract_html(contract):
+    return render_template("documents/contract.html", **contract_context(contract))
+
+
+def contract_pdf(contract):
+    return html_to_pdf(contract_html(contract))
+
+
+def pdf_filename(contract):
+    """``2026-22600001-MARTIN-Camille.pdf``: ASCII, safe in a ZIP and a Content-Disposition."""
+    student = contract.student
+    parts = [str(contract.year), student.student_number, ascii_slug(student.last_name).upper(),
+             ascii_slug(student.first_name)]
+    if contract.kind != "initial":
+        parts.append(contract.kind)
+    return "-".join(p for p in parts if p) + ".pdf"
+
+
+def html_entries(contract_ids, chunk=20):
+    """(file name, html) of each contract, loading them a few at a time (for bulk rendering).
+
+    The session's identity map holds rows weakly: rendered contracts are freed as we go."""
+    for start in range(0, len(contract_ids), chunk):
+        ids = contract_ids[start:start + chunk]
+        contracts = {c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids))).unique()}
+        for contract_id in ids:
+            contract = contracts.get(contract_id)
+            if contract is not None:
+                yield pdf_filename(contract), contract_html(contract)

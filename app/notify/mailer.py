@@ -1,0 +1,81 @@
+"""The SMTP server, behind a small interface: open a session, send messages through it.
+
+Settings: MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL (implicit TLS),
+MAIL_USERNAME / MAIL_PASSWORD, MAIL_TIMEOUT, MAIL_DEFAULT_SENDER.
+"""
+import smtplib
+import ssl
+from contextlib import contextmanager
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+
+# Errors that mean "try again later"; anything the server answers with a 5xx code is permanent.
+TRANSIENT_ERRORS = (OSError, smtplib.SMTPException)
+
+
+def is_permanent(exc):
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [c for c, _ in exc.recipients.values()]
+        return bool(codes) and all(c >= 500 for c in codes)
+    return isinstance(code, int) and code >= 500 and not isinstance(exc, smtplib.SMTPServerDisconnected)
+
+
+class SmtpMailer:
+    def __init__(self, config):
+        self.host = config.get("MAIL_SERVER") or "localhost"
+        self.port = int(config.get("MAIL_PORT") or 25)
+        self.use_tls = bool(config.get("MAIL_USE_TLS"))
+        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
+        self.username = config.get("MAIL_USERNAME")
+        self.password = config.get("MAIL_PASSWORD") or ""
+        self.timeout = config.get("MAIL_TIMEOUT") or 30
+        self.sender = config.get("MAIL_DEFAULT_SENDER") or "conpere@localhost"
+
+    def describe(self):
+        return f"{self.host}:{self.port}"
+
+    @contextmanager
+    def session(self):
+        """A connected, authenticated SMTP session; raises OSError/SMTPException when unreachable."""
+        context = ssl.create_default_context()
+        if self.use_ssl:
+            smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            if self.use_tls and not self.use_ssl:
+                smtp.starttls(context=context)
+            if self.username:
+                smtp.login(self.username, self.password)
+            yield smtp
+        finally:
+            try:
+                smtp.quit()
+            except TRANSIENT_ERRORS:
+                smtp.close()
+
+    def build(self, to_address, subject, text, html, message_id_hint=None):
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to_address
+        message["Subject"] = subject
+        message["Date"] = formatdate(localtime=True)
+        domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
+        message["Message-ID"] = make_msgid(idstring=message_id_hint, domain=domain)
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+
+def valid_address(address):
+    """A deliverable-looking address (FAB stores ``…@email.notfound`` when the directory has none)."""
+    if not address or address.endswith("@email.notfound") or "\n" in address or "\r" in address:
+        return False
+    try:
+        Address(addr_spec=address.strip())
+    except (ValueError, IndexError):
+        return False
+    return "@" in address

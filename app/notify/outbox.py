@@ -1,0 +1,178 @@
+"""The outbox: messages are stored first, then sent by a job, retried with a growing delay.
+
+A message that keeps failing ends "failed" with its error, visible to admins, who may queue it
+again; nothing is dropped while the SMTP server is down.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from app.extensions import db
+from app.notify.mailer import TRANSIENT_ERRORS, SmtpMailer, is_permanent
+from app.notify.models import FAILED, PENDING, SENT, OutboxMessage
+from app.people.models import utcnow
+
+log = logging.getLogger(__name__)
+
+# How long a sender holds a claimed message before another sender may take it (crash recovery).
+CLAIM_SECONDS = 600
+
+
+def enqueue(kind, to_address, subject, text, html, language="fr", to_user_id=None, contract_id=None,
+            dedup_key=None):
+    """Store a message to send (the caller commits); None when ``dedup_key`` was already queued."""
+    if dedup_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)):
+        return None
+    message = OutboxMessage(
+        kind=kind, to_address=to_address.strip(), subject=subject.strip()[:250], body_text=text,
+        body_html=html, language=language, to_user_id=to_user_id, contract_id=contract_id,
+        dedup_key=dedup_key, status=PENDING, attempts=0, next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    error: str = None
+
+    def __str__(self):
+        text = f"{self.sent} sent, {self.retried} to retry, {self.failed} failed"
+        return text + (f" ({self.error})" if self.error else "")
+
+
+def retry_delay(attempts, config):
+    base = config.get("MAIL_RETRY_SECONDS", 60)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
+
+
+def due_ids(now, limit):
+    return db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+
+
+def send_due(mailer=None, now=None):
+    """Send the messages that are due, over one SMTP session; returns a SendReport."""
+    config = current_app.config
+    mailer = mailer or SmtpMailer(config)
+    now = now or utcnow()
+    report = SendReport()
+    ids = due_ids(now, config.get("MAIL_BATCH_SIZE", 200))
+    if not ids:
+        return report
+    try:
+        with mailer.session() as smtp:
+            for message_id in ids:
+                message = _claim(message_id, now)
+                if message is None:
+                    continue
+                try:
+                    email = mailer.build(message.to_address, message.subject, message.body_text,
+                                         message.body_html, f"outbox.{message.id}")
+                except (ValueError, TypeError) as exc:  # an address or header no server would take
+                    _failed(message, exc, report, config, permanent=True)
+                    db.session.commit()
+                    continue
+                try:
+                    smtp.send_message(email)
+                except TRANSIENT_ERRORS as exc:
+                    _failed(message, exc, report, config, permanent=is_permanent(exc))
+                    if not _connection_alive(smtp):
+                        report.error = f"connection to {mailer.describe()} lost"
+                        break
+                else:
+                    message.status, message.sent_at, message.last_error = SENT, utcnow(), None
+                    message.attempts += 1
+                    report.sent += 1
+                db.session.commit()
+    except TRANSIENT_ERRORS as exc:
+        # The server is unreachable: every due message waits for its next attempt, none is lost.
+        db.session.rollback()
+        report.error = f"SMTP server {mailer.describe()} unreachable: {_describe(exc)}"
+        for message_id in ids:
+            message = db.session.get(OutboxMessage, message_id)
+            if message is not None and message.status == PENDING and message.sent_at is None:
+                _failed(message, report.error, report, config)
+        db.session.commit()
+    if report.error:
+        log.warning("outbox: %s", report)
+    return report
+
+
+def _claim(message_id, now):
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING,
+               OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=utcnow() + timedelta(seconds=CLAIM_SECONDS))
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxMessage, message_id) if claimed == 1 else None
+
+
+def _failed(message, error, report, config, permanent=False):
+    message.attempts += 1
+    message.last_error = error if isinstance(error, str) else _describe(error)
+    if permanent or message.attempts >= config.get("MAIL_MAX_ATTEMPTS", 10):
+        message.status = FAILED
+        report.failed += 1
+    else:
+        message.next_attempt_at = utcnow() + retry_delay(message.attempts, config)
+        report.retried += 1
+
+
+def _connection_alive(smtp):
+    try:
+        return smtp.noop()[0] == 250
+    except TRANSIENT_ERRORS:
+        return False
+
+
+def _describe(exc):
+    return f"{exc.__class__.__name__}: {exc}".strip()[:2000]
+
+
+def requeue(ids=None, failed=False):
+    """Queue messages again for an immediate attempt; returns how many were queued."""
+    query = update(OutboxMessage).where(OutboxMessage.status != SENT)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    if failed:
+        query = query.where(OutboxMessage.status == FAILED)
+    count = db.session.execute(
+        query.values(status=PENDING, attempts=0, next_attempt_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return count
+
+
+def prune(now=None):
+    """Delete sent messages older than OUTBOX_KEEP_DAYS (they hold personal data)."""
+    keep = current_app.config.get("OUTBOX_KEEP_DAYS", 90)
+    if not keep:
+        return 0
+    limit = (now or utcnow()) - timedelta(days=keep)
+    count = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == SENT, OutboxMessage.sent_at < limit)
+    ).rowcount
+    db.session.commit()
+    return count
+
+
+def send_job(app):
+    """The "outbox-send" job."""
+    with app.app_context():
+        report = send_due()
+        prune()
+        if report.sent or report.retried or report.failed:
+            log.info("outbox: %s", report)
