@@ -15,8 +15,12 @@ MESSAGES = {
 }
 
 
-def _render(status):
+def _render(status, exc=None):
     title, text = MESSAGES[status]
+    # A reason given with abort(status, reason) is more useful than the generic text.
+    description = getattr(exc, "description", None)
+    if description and description != getattr(type(exc), "description", None):
+        text = description
     if request.path.startswith("/api/"):
         return {"message": str(text)}, status
     from flask import current_app, g
@@ -35,5 +39,5 @@ def _render(status):
 def init_app(app):
     for status in MESSAGES:
         if status != 503:
-            app.register_error_handler(status, lambda exc, status=status: _render(status))
+            app.register_error_handler(status, lambda exc, status=status: _render(status, exc))
     app.register_error_handler(SettingsMissing, lambda exc: _render(503))

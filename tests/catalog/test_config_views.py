@@ -15,6 +15,8 @@ SETTINGS_FORM = {
     "pec_url": "",
     "contact_email": "scolarite@univ.fr",
     "reorientation_profile_code": "",
+    "detu_notification": "immediate",
+    "reminder_days": "7",
 }
 
 

@@ -9,7 +9,8 @@ from app.documents import bulk
 from app.extensions import db
 from tests.documents.conftest import pdf_text, programme_id
 
-APP_CONFIG = {"PDF_WORKERS": 2}  # the parallel path, even on a one-core machine
+# The parallel path, even on a one-core machine; English texts (French is tested in tests/test_i18n.py).
+APP_CONFIG = {"PDF_WORKERS": 2, "BABEL_DEFAULT_LOCALE": "en"}
 
 
 def listed(app, username, **filters):

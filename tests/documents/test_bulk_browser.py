@@ -12,6 +12,9 @@ from app.catalog.models import Settings
 from app.extensions import db
 from tests.documents.conftest import programme_id
 
+# These tests read the English texts; French rendering is tested in tests/test_i18n.py.
+APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
+
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 

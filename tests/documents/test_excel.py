@@ -15,6 +15,9 @@ from app.extensions import db
 from app.people.models import Faculty, Programme
 from tests.documents.conftest import contract_of, first, programme_id
 
+# These tests read the English texts; French rendering is tested in tests/test_i18n.py.
+APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
+
 
 def read(data):
     book = load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data)

@@ -10,6 +10,9 @@ from app.contracts import labels
 from app.extensions import db
 from tests.documents.conftest import contract_of, first, pdf_text
 
+# These tests read the English texts; French rendering is tested in tests/test_i18n.py.
+APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
+
 SECRET = "Commentaire-confidentiel-du-conseiller"
 
 
@@ -52,7 +55,10 @@ def test_french_typography_and_accents(app, login):
         contract.path_notes = "Tutorat le mardi : groupe « TD aménagé » !"
         db.session.commit()
         pk = contract.id
-    text = pdf_text(login("detu").get(f"/contracts/{pk}/pdf").data)
+    client = login("detu")
+    client.get("/lang/fr")  # French typography applies to the French document
+    text = pdf_text(client.get(f"/contracts/{pk}/pdf").data)
+    assert "Contrat pédagogique pour la réussite étudiante" in text
     assert "Tutorat le mardi\u00a0: groupe «\u00a0TD aménagé\u00a0»\u202f!" in text
     assert "Mathématiques" in text
 
