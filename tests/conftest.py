@@ -10,11 +10,14 @@ One app per test module, from the factory (``app`` fixture). Log in with ``login
 import hashlib
 import os
 import shutil
+import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
+
+from werkzeug.serving import make_server
 
 from config import TestConfig
 
@@ -190,3 +193,45 @@ def users(ctx):
 @pytest.fixture
 def today():
     return date.today()
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session; skips with the install command when it is missing."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is missing: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The module's app served by a real HTTP server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) on the live server; relative URLs work."""
+    context = browser.new_context(base_url=live_server, locale="fr-FR", accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    yield tab
+    context.close()

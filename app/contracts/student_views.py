@@ -1,5 +1,5 @@
 """The student's pages: « Mon contrat », « Mes contrats », « Assistance / contacts utiles »."""
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, make_response, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -27,14 +27,16 @@ class MyContractView(BaseView):
     method_permission_name = {"contract": "use", "contracts": "use", "show": "use", "contacts": "use"}
 
     def _student(self):
-        return policy.student_record(g.user)
+        """The signed-in student's record; without one (registration not synced yet) a clear page."""
+        student = policy.student_record(g.user)
+        if student is None:
+            abort(make_response(self.render_template("my/unknown_student.html"), 404))
+        return student
 
     @expose("/contract/", methods=["GET", "POST"])
     @has_access
     def contract(self):
         student = self._student()
-        if student is None:
-            return self.render_template("my/unknown_student.html"), 404
         settings = current_settings()
         year = settings.current_year
         kind = request.values.get("kind", INITIAL)
@@ -148,8 +150,6 @@ class MyContractView(BaseView):
     @has_access
     def contracts(self):
         student = self._student()
-        if student is None:
-            return self.render_template("my/unknown_student.html"), 404
         contracts = db.session.scalars(
             select(Contract).where(Contract.student_id == student.id).order_by(Contract.year.desc(), Contract.kind)
         ).all()
@@ -168,8 +168,6 @@ class MyContractView(BaseView):
     @has_access
     def contacts(self):
         student = self._student()
-        if student is None:
-            return self.render_template("my/unknown_student.html"), 404
         year = current_settings().current_year
         programme_ids = {r.programme_id for r in student.registrations_for(year)}
         programme_ids |= {

@@ -3,7 +3,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from tests.browser.conftest import login_with_keyboard, tab_to
+from tests.web import login_with_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
 

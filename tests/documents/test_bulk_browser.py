@@ -1,12 +1,8 @@
 """The bulk download page in a real browser: progress counts the PDFs, then the ZIP is saved."""
 import io
-import os
-import shutil
-import threading
 import zipfile
 
 import pytest
-from werkzeug.serving import make_server
 
 from app.catalog.models import Settings
 from app.extensions import db
@@ -16,28 +12,6 @@ from tests.documents.conftest import programme_id
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
-        pytest.skip("Chromium is missing: apt-get install chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -r requirements-dev.txt")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def test_the_bulk_page_shows_progress_and_saves_the_zip(app, live_server, browser, tmp_path):

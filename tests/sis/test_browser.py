@@ -1,38 +1,13 @@
 """In a real browser: a referent starts a sync from its page; a DETU reads the IP panel, also when
 Apogée is down."""
-import os
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from tests.sis.conftest import YEAR
 
 # These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason="Chromium is missing: apt-get install chromium"
-)
-
-
-@pytest.fixture
-def served(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
+pytestmark = pytest.mark.browser
 
 
 def sign_in(browser, base, username):
@@ -45,10 +20,10 @@ def sign_in(browser, base, username):
     return page
 
 
-def test_referent_starts_a_sync_and_detu_reads_the_ip(app, served, browser, demo_sim, point_app_at):
+def test_referent_starts_a_sync_and_detu_reads_the_ip(app, live_server, browser, demo_sim, point_app_at):
     point_app_at(demo_sim)
-    page = sign_in(browser, served, "referent")
-    page.goto(served + "/syncrunview/list/")
+    page = sign_in(browser, live_server, "referent")
+    page.goto(live_server + "/syncrunview/list/")
     page.fill("#sync-programme", "L1MATH")
     page.click("text=Start a sync")
     page.wait_for_load_state()
@@ -67,8 +42,8 @@ def test_referent_starts_a_sync_and_detu_reads_the_ip(app, served, browser, demo
         pk = db.session.scalar(select(Contract.id).join(Student).where(
             Student.student_number == f"2{YEAR % 100:02d}00004", Contract.year == YEAR))
         db.session.remove()
-    detu = sign_in(browser, served, "detu")
-    detu.goto(f"{served}/contracts/show/{pk}")
+    detu = sign_in(browser, live_server, "detu")
+    detu.goto(f"{live_server}/contracts/show/{pk}")
     panel = detu.locator("section.sis-record")
     assert panel.locator("h2").inner_text() == "Pedagogical registrations and results (Apogée)"
     assert panel.locator("tbody tr").count() == 20  # 2 semesters, 6 UEs, 12 subjects
