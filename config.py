@@ -142,6 +142,7 @@ class Config:
     MAIL_PORT = env("MAIL_PORT", 25, int)
     MAIL_USE_TLS = env("MAIL_USE_TLS", False, bool)  # STARTTLS on a plain connection (port 587)
     MAIL_USE_SSL = env("MAIL_USE_SSL", False, bool)  # implicit TLS (port 465)
+    MAIL_CA_FILE = env("MAIL_CA_FILE")  # CA bundle of a private authority; certificates are always verified
     MAIL_USERNAME = env("MAIL_USERNAME")
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "ConPeRe <conpere@localhost>")

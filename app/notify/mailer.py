@@ -1,7 +1,8 @@
 """The SMTP server, behind a small interface: open a session, send messages through it.
 
 Settings: MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL (implicit TLS),
-MAIL_USERNAME / MAIL_PASSWORD, MAIL_TIMEOUT, MAIL_DEFAULT_SENDER.
+MAIL_USERNAME / MAIL_PASSWORD, MAIL_TIMEOUT, MAIL_DEFAULT_SENDER, MAIL_CA_FILE (a private certificate
+authority; the server's certificate is always verified).
 """
 import smtplib
 import ssl
@@ -32,6 +33,7 @@ class SmtpMailer:
         self.password = config.get("MAIL_PASSWORD") or ""
         self.timeout = config.get("MAIL_TIMEOUT") or 30
         self.sender = config.get("MAIL_DEFAULT_SENDER") or "conpere@localhost"
+        self.ca_file = config.get("MAIL_CA_FILE") or None
 
     def describe(self):
         return f"{self.host}:{self.port}"
@@ -39,7 +41,7 @@ class SmtpMailer:
     @contextmanager
     def session(self):
         """A connected, authenticated SMTP session; raises OSError/SMTPException when unreachable."""
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=self.ca_file)
         if self.use_ssl:
             smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:

@@ -34,12 +34,18 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self, port, authenticator=None, handler=None):
+    """``starttls``/``implicit_tls``: a server-side ssl.SSLContext for STARTTLS (required) or port-465 style."""
+
+    def __init__(self, port, authenticator=None, handler=None, starttls=None, implicit_tls=None):
         self.port = port
         self.inbox = Inbox()
         kwargs = {}
         if authenticator is not None:
             kwargs = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False}
+        if starttls is not None:
+            kwargs.update(tls_context=starttls, require_starttls=True)
+        if implicit_tls is not None:
+            kwargs.update(ssl_context=implicit_tls)
         self.controller = Controller(handler or self.inbox, hostname="127.0.0.1", port=port, **kwargs)
 
     def start(self):
