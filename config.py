@@ -177,7 +177,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret-long-enough-for-hmac-sha256"
     # Tests log in thousands of times: a cheap hash keeps them fast (production keeps scrypt).
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
