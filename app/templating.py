@@ -32,6 +32,11 @@ def init_app(app):
             "impersonator": current_impersonator() if user is not None and user.is_authenticated else None,
         }
 
+    def is_menu_visible(item):
+        # FAB's own filter ignores a menu item's condition (``cond``); its menu API honours it.
+        return item.should_render() and app.appbuilder.sm.has_access("menu_access", item.name)
+
+    app.jinja_env.filters["is_menu_visible"] = is_menu_visible
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["hours"] = hours
     app.jinja_env.filters["date"] = lambda d: format_date(d, "long") if d else ""

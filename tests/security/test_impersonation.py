@@ -292,3 +292,10 @@ def test_a_teacher_link_does_not_leak_through_impersonation(app, login):
             TeacherAssignment.user_id == user_id(app, "teacher"))))
         other = db.session.scalar(select(Contract.id).where(Contract.student_id.not_in(followed)))
     assert referent.get(f"/contracts/show/{other}").status_code == 404
+
+
+def test_the_menu_offers_impersonation_only_to_those_who_may(login):
+    assert 'href="/impersonation/"' in login("referent").get("/contracts/dashboard/").get_data(as_text=True)
+    for username in ("student", "detu", "counsellor"):
+        page = login(username).get("/my/contracts/" if username == "student" else "/contracts/dashboard/")
+        assert 'href="/impersonation/"' not in page.get_data(as_text=True), username
