@@ -15,7 +15,7 @@ from app.catalog.service import (
 from app.contracts import editing, panels, workflow
 from app.contracts.errors import Incomplete, NotAllowed, StaleContract
 from app.contracts.forms import form_data
-from app.contracts.models import INITIAL, KINDS, REORIENTATION, Contract
+from app.contracts.models import INITIAL, KINDS, Contract
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
 from app.security import current_impersonator
@@ -125,19 +125,11 @@ class MyContractView(BaseView):
                 help=help_texts(str(self._locale())),
                 panels=panels.panels_for(contract, g.user),
                 links=panels.links_for(contract, g.user),
-                can_start_reorientation=self._can_start_reorientation(contract),
+                can_start_reorientation=(
+                    contract.kind == INITIAL and workflow.can_start_reorientation(contract.student, contract.year)
+                ),
             ),
             status,
-        )
-
-    def _can_start_reorientation(self, contract):
-        if contract.kind != INITIAL:
-            return False
-        student = contract.student
-        return (
-            workflow.reorientation_registration(student, contract.year) is not None
-            and workflow.find_contract(student, contract.year, REORIENTATION) is None
-            and student_edits_open(contract.year)
         )
 
     @staticmethod

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import policy
-from app.catalog.service import current_settings
+from app.catalog.service import current_settings, student_edits_open
 from app.contracts import signals
 from app.contracts.content import content_hash
 from app.contracts.errors import Incomplete, NotAllowed
@@ -47,6 +47,15 @@ def reorientation_registration(student, year):
             if not r.is_primary and (r.profile_code or "").strip() == code
         ),
         None,
+    )
+
+
+def can_start_reorientation(student, year):
+    """A reorientation contract may be started now: allowed, eligible, not started, campaign open."""
+    return (
+        reorientation_registration(student, year) is not None
+        and find_contract(student, year, REORIENTATION) is None
+        and student_edits_open(year)
     )
 
 

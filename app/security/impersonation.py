@@ -214,6 +214,14 @@ class Candidate:
         return (person.last_name.lower(), person.first_name.lower(), self.key)
 
 
+def _matching(query, last_col, first_col, login_col, last_name, first_name, login):
+    """``query`` narrowed to rows containing each criterion given (case-insensitive)."""
+    for column, value in ((last_col, last_name), (first_col, first_name), (login_col, login)):
+        if value:
+            query = query.where(column.icontains(value, autoescape=True))
+    return query
+
+
 def search(last_name="", first_name="", login="", programme_id=None, year=None, limit=SEARCH_LIMIT):
     """Accounts and students matching every criterion given (webinar: names, login, programme)."""
     last_name, first_name, login = (v.strip() for v in (last_name or "", first_name or "", login or ""))
@@ -221,20 +229,10 @@ def search(last_name="", first_name="", login="", programme_id=None, year=None, 
         return []
     User = current_app.appbuilder.sm.user_model
 
-    users = select(User)
-    if last_name:
-        users = users.where(User.last_name.icontains(last_name, autoescape=True))
-    if first_name:
-        users = users.where(User.first_name.icontains(first_name, autoescape=True))
-    if login:
-        users = users.where(User.username.icontains(login, autoescape=True))
-    students = select(Student)
-    if last_name:
-        students = students.where(Student.last_name.icontains(last_name, autoescape=True))
-    if first_name:
-        students = students.where(Student.first_name.icontains(first_name, autoescape=True))
-    if login:
-        students = students.where(Student.directory_login.icontains(login, autoescape=True))
+    users = _matching(select(User), User.last_name, User.first_name, User.username, last_name, first_name, login)
+    students = _matching(
+        select(Student), Student.last_name, Student.first_name, Student.directory_login, last_name, first_name, login
+    )
     if programme_id:
         registered = select(Registration.student_id).where(
             Registration.programme_id == programme_id, Registration.is_cancelled.is_(False)
