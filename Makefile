@@ -46,9 +46,12 @@ demo: db
 	$(FLASK) seed --demo
 
 # Refresh the catalogues after changing texts in the code (then translate translations/fr).
+# No source locations and a sorted output: catalogues change only where texts change, so
+# branches merge cleanly.
 i18n-extract: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --no-location --sort-output --width 100 \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -N --width 100 --ignore-pot-creation-date -i translations/messages.pot -d translations
 
 clean:
 	rm -rf $(VENV) instance
