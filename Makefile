@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test setup db demo translations i18n-extract lint clean
 
