@@ -1,0 +1,69 @@
+"""The served OpenAPI document tells the truth: valid, only existing routes, ids, and every answer
+of the running API conforms to it, for an administrator, a director of studies and an API key
+(schemathesis, with a bounded number of generated requests per operation)."""
+import re
+
+import pytest
+from openapi_spec_validator import validate
+
+OPENAPI = "/api/v1/_openapi"
+
+
+@pytest.fixture
+def spec(client, bearer):
+    return client.get(OPENAPI, headers=bearer("admin")).json
+
+
+def test_every_api_role_reads_the_document_and_students_do_not(client, bearer, service_key):
+    for username in ("detu", "teacher", "counsellor", "registrar", "referent", "admin"):
+        assert client.get(OPENAPI, headers=bearer(username)).status_code == 200, username
+    assert client.get(OPENAPI, headers=service_key("bi-reader", all_faculties=True)).status_code == 200
+    assert client.get(OPENAPI, headers=bearer("student")).status_code == 403
+
+
+def test_the_document_is_valid_openapi(spec):
+    validate(spec)
+
+
+def test_it_describes_exactly_the_routes_that_exist(app, spec):
+    served = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/"):
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            served |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {(path, method) for path, operations in spec["paths"].items() for method in operations}
+    assert documented == served
+
+
+def test_every_operation_has_an_id_and_documents_its_errors(spec):
+    ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) and all(ids)
+    contracts = spec["paths"]["/api/v1/contracts/{pk}"]["get"]
+    assert {"200", "304", "400", "401", "403", "404"} <= set(contracts["responses"])
+    contract = spec["components"]["schemas"]["Contract"]["properties"]
+    assert contract["status"]["enum"] == ["draft", "submitted", "returned", "signed"]
+    assert contract["updated_at"]["format"] == "date-time"
+    assert contract["support_hours"]["type"] == "number"
+
+
+@pytest.mark.parametrize("caller", ["admin", "detu", "api-key"])
+def test_every_answer_conforms_to_the_document(app, client, bearer, service_key, caller):
+    schemathesis = pytest.importorskip("schemathesis", reason="pip install -r requirements-dev.txt")
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis import checks
+
+    headers = service_key("bi-fuzz", faculties=("SCI",)) if caller == "api-key" else bearer(caller)
+    schema = schemathesis.openapi.from_wsgi(OPENAPI, app, headers=headers)
+    conformance = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
+                   checks.response_headers_conformance, checks.response_schema_conformance]
+    for operation in schema.get_all_operations():
+        operation = operation.ok()
+
+        # Bounded and reproducible: a few explicit and generated requests per operation.
+        @given(case=operation.as_strategy())
+        @settings(max_examples=12, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+        def conforms(case):
+            case.call_and_validate(headers=headers, checks=conformance)
+
+        conforms()
