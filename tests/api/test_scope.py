@@ -14,7 +14,7 @@ def read_all(client, headers, q=""):
     found, after, counts = [], None, []
     while True:
         cursor = f"after_id:{after}," if after is not None else ""
-        response = client.get(f"{CONTRACTS}?q=({cursor}page_size:7{q})", headers=headers)
+        response = client.get(CONTRACTS, query_string={"q": f"({cursor}page_size:7{q})"}, headers=headers)
         assert response.status_code == 200, response.get_data(as_text=True)
         found += response.json["result"]
         counts.append(response.json["count"])
