@@ -73,12 +73,6 @@ class ContractApi(KeyErrors, BaseApi):
                     $ref: '#/components/schemas/ContractList'
             400:
               $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            500:
-              $ref: '#/components/responses/500'
         """
         try:
             query = ContractQuery.from_q(request.args.get("q"))
@@ -141,14 +135,8 @@ class ContractApi(KeyErrors, BaseApi):
               description: Not modified since the ETag sent in If-None-Match
             400:
               $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             404:
               $ref: '#/components/responses/404'
-            500:
-              $ref: '#/components/responses/500'
         """
         contract, refusal = self._readable(pk)
         if refusal is not None:
@@ -181,14 +169,8 @@ class ContractApi(KeyErrors, BaseApi):
                   schema: {type: string, format: binary}
             400:
               $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             404:
               $ref: '#/components/responses/404'
-            500:
-              $ref: '#/components/responses/500'
         """
         contract, refusal = self._readable(pk)
         if refusal is not None:

@@ -164,30 +164,36 @@ OPERATION_IDS = {
 def finish(spec):
     """Complete the document Flask-AppBuilder assembled: ids, version, shared answers."""
     spec["info"] = {"title": "ConPeRe API", "version": "1", "description": DESCRIPTION}
-    responses = spec["components"]["responses"]
-    responses["400"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Message"}
-    responses["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
-                                                        "description": "How to authenticate (RFC 6750)."}}
-    responses["503"] = {"description": "The database or the directory cannot be reached",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}}
+    _shared_responses(spec["components"]["responses"])
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
-            operation.setdefault("operationId", OPERATION_IDS.get((path, method)) or _operation_id(path, method))
-            answers = operation.setdefault("responses", {})
-            if operation.get("security"):
-                for status in ("401", "403"):
-                    answers.setdefault(status, {"$ref": f"#/components/responses/{status}"})
-            for status in ("500", "503"):
-                answers.setdefault(status, {"$ref": f"#/components/responses/{status}"})
+            _complete(operation, path, method)
     _menu_separators(spec)
     for parameter in spec["paths"].get("/api/{version}/_openapi", {}).get("get", {}).get("parameters", []):
         if parameter["name"] == "version":
             parameter["schema"] = {"type": "string", "enum": ["v1"]}
     used = str(spec["paths"])
-    for status in list(responses):
+    for status in list(spec["components"]["responses"]):
         if f"#/components/responses/{status}'" not in used:
-            del responses[status]
+            del spec["components"]["responses"][status]
     return spec
+
+
+def _shared_responses(responses):
+    responses["400"]["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Message"}
+    responses["401"]["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                        "description": "How to authenticate (RFC 6750)."}}
+    responses["503"] = {"description": "The database or the directory cannot be reached",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}}
+
+
+def _complete(operation, path, method):
+    """An id, and the answers every operation may give: 401/403 when it needs a caller, 500, 503."""
+    operation.setdefault("operationId", OPERATION_IDS.get((path, method)) or _operation_id(path, method))
+    answers = operation.setdefault("responses", {})
+    shared = ("401", "403", "500", "503") if operation.get("security") else ("500", "503")
+    for status in shared:
+        answers.setdefault(status, {"$ref": f"#/components/responses/{status}"})
 
 
 def _menu_separators(spec):

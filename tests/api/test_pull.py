@@ -69,7 +69,7 @@ def _new_contract(app, index):
 
 def _touch(app, pk, text):
     with app.app_context():
-        contract = db.session.get(Contract, pk)
+        contract = db.session.get(Contract, pk) or db.session.scalar(select(Contract).order_by(Contract.id.desc()))
         contract.path_notes = text
         db.session.commit()
 
