@@ -10,7 +10,7 @@
       var colour = PALETTE[i % PALETTE.length];
       return {
         label: set.label, data: set.data, borderColor: colour, backgroundColor: colour,
-        fill: false, tension: 0, spanGaps: true, pointRadius: 2
+        fill: false, tension: 0, spanGaps: true, pointRadius: 2, maxBarThickness: 64
       };
     });
     var valueAxis = { beginAtZero: true, stacked: data.stacked, ticks: { precision: 0 } };
