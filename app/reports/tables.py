@@ -100,15 +100,16 @@ class Chart:
     def data(self, tables):
         """The chart's JSON: what ``static/js/report-charts.js`` gives Chart.js."""
         table = next(t for t in tables if t.name == self.table)
-        labels = [label_text(v) for v in table.values(self.label)]
         keys = self.series or [c.key for c in table.columns if c.kind == COUNT]
-        datasets = [
-            {"label": str(table.column(key).label),
-             "data": [None if is_masked(v) or v is None else float(v) for v in table.values(key)]}
-            for key in keys
-        ]
-        return {"type": self.kind, "labels": labels, "datasets": datasets, "stacked": self.stacked,
+        return {"type": self.kind, "labels": [label_text(v) for v in table.values(self.label)],
+                "datasets": [_dataset(table, key) for key in keys], "stacked": self.stacked,
                 "percent": self.percent_axis, "table": f"table-{table.name}"}
+
+
+def _dataset(table, key):
+    """One series of a chart: a masked or missing figure is a gap, never a zero."""
+    values = [None if v is None or is_masked(v) else float(v) for v in table.values(key)]
+    return {"label": str(table.column(key).label), "data": values}
 
 
 def label_text(value):

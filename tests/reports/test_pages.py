@@ -142,3 +142,18 @@ def test_no_reminder_outside_the_open_campaign_of_the_current_year(app, login, b
 def test_nothing_selected_says_so(login, current_2040):
     page = text(login("detu").post("/reports/pending/remind", data=YEAR, follow_redirects=True))
     assert "Sélectionnez les étudiants à relancer." in page
+
+
+def test_the_dashboard_of_the_demo_counts_the_detus_programmes_only(app, login):
+    from app.catalog.service import current_year
+    from app.contracts.models import Contract
+    from app.extensions import db
+    from app.people.models import Programme
+
+    page = text(login("detu").get("/contracts/dashboard/"))
+    with app.app_context():
+        signed = db.session.scalar(select(db.func.count(Contract.id)).join(Programme).where(
+            Programme.step_code.in_(["L1MATH", "L2MATH"]), Contract.status == "signed",
+            Contract.year == current_year()))
+    assert re.search(rf'<th scope="row">Signé</th>\s*<td class="num">{signed}</td>', page)
+    assert "L1MATH-101" in page and "L3MATH" not in page
