@@ -19,9 +19,10 @@ from app.people.models import Programme, Registration, Student, utcnow
 from app.reports.report import Report
 from app.reports.scope import (
     PROGRAMME_COLUMNS,
+    PROGRAMME_HEADERS,
     contract_conditions,
     join_programme,
-    programme_label,
+    programme_cells,
     registration_conditions,
 )
 from app.reports.tables import COUNT, DATE, LINK, PICK, TEXT, Chart, Column, Link, Table
@@ -29,7 +30,7 @@ from app.reports.tables import COUNT, DATE, LINK, PICK, TEXT, Chart, Column, Lin
 UNFINISHED = (DRAFT, RETURNED)
 
 COUNT_COLUMNS = [
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("not_started", _l("Not started"), COUNT), Column("draft", _l("Draft"), COUNT),
     Column("returned", _l("Returned to the student"), COUNT),
     Column("waiting", _l("Waiting for a signature"), COUNT),
@@ -37,16 +38,16 @@ COUNT_COLUMNS = [
 STUDENT_COLUMNS = [
     Column("pick", _l("Select"), PICK), Column("number", _l("Student number"), TEXT),
     Column("last_name", _l("Last name"), TEXT), Column("first_name", _l("First name"), TEXT),
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
 ]
 UNFINISHED_COLUMNS = STUDENT_COLUMNS[:1] + [
     Column("contract", _l("Contract"), LINK), Column("number", _l("Student number"), TEXT),
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("status", _l("Status"), TEXT), Column("changed", _l("Last change"), DATE),
 ]
 WAITING_COLUMNS = [
     Column("contract", _l("Contract"), LINK), Column("number", _l("Student number"), TEXT),
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("validated", _l("Validated on"), DATE), Column("days", _l("Days waiting"), COUNT),
 ]
 
@@ -103,7 +104,7 @@ def counts_table(user, filters):
     for row in db.session.execute(query):
         entry = programmes.setdefault(row.id, [row, 0, 0, 0, 0])
         entry[2:] = row[-3:]
-    rows = [(row.code, programme_label(row), *figures)
+    rows = [(*programme_cells(row), *figures)
             for row, *figures in sorted(programmes.values(), key=lambda e: (e[0].code, e[0].step_code))]
     return Table("programmes", _l("Per programme"), COUNT_COLUMNS, rows)
 
@@ -130,7 +131,7 @@ def not_started_table(user, filters, limit):
         Registration.programme_id,
     ).where(*conditions).order_by(Programme.step_code, Student.last_name, Student.first_name, Student.id)
     rows, table.total = _limited(query, limit)
-    table.rows = [(r.student_id, r.student_number, r.last_name, r.first_name, r.code, programme_label(r))
+    table.rows = [(r.student_id, r.student_number, r.last_name, r.first_name, *programme_cells(r))
                   for r in rows]
     return table
 
@@ -156,7 +157,7 @@ def unfinished_table(user, filters, limit):
         return table
     rows, table.total = _contract_rows(user, filters, Contract.status.in_(statuses),
                                        (Contract.updated_at, Student.last_name), limit)
-    table.rows = [(r.student_id, _contract_link(r), r.student_number, r.code, programme_label(r),
+    table.rows = [(r.student_id, _contract_link(r), r.student_number, *programme_cells(r),
                    str(STATUS_LABELS[r.status]), r.updated_at.date()) for r in rows]
     return table
 
@@ -169,7 +170,7 @@ def waiting_table(user, filters, limit):
     condition = and_(Contract.status == SUBMITTED, Contract.submitted_at < cutoff(filters))
     rows, table.total = _contract_rows(user, filters, condition, (Contract.submitted_at,), limit)
     now = utcnow()
-    table.rows = [(_contract_link(r), r.student_number, r.code, programme_label(r), r.submitted_at.date(),
+    table.rows = [(_contract_link(r), r.student_number, *programme_cells(r), r.submitted_at.date(),
                    (now - r.submitted_at).days) for r in rows]
     return table
 

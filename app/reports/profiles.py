@@ -8,17 +8,17 @@ from app.contracts.models import REORIENTATION, Contract
 from app.extensions import db
 from app.people.models import Registration
 from app.reports.report import Report
-from app.reports.scope import PROGRAMME_COLUMNS, contract_conditions, join_programme, programme_label
+from app.reports.scope import PROGRAMME_COLUMNS, PROGRAMME_HEADERS, contract_conditions, join_programme, programme_cells
 from app.reports.tables import COUNT, TEXT, Chart, Column, Table
 
 PROFILE_COLUMNS = [
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("contracts", _l("Contracts"), COUNT), Column("repeating", _l("Repeating"), COUNT),
     Column("gap_semester", _l("Gap semester"), COUNT), Column("gap_year", _l("Gap year"), COUNT),
     Column("double", _l("Double enrolment"), COUNT), Column("reorientation", _l("Reorientation contracts"), COUNT),
 ]
 REGIME_COLUMNS = [
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("regime", _l("Régime"), TEXT), Column("contracts", _l("Contracts"), COUNT),
 ]
 
@@ -45,7 +45,7 @@ def profile_table(user, filters):
         _count_if(Contract.second_programme_label != ""), _count_if(Contract.kind == REORIENTATION),
     )
     return Table("programmes", _l("Per programme"), PROFILE_COLUMNS,
-                 [(r.code, programme_label(r), *(n or 0 for n in r[5:])) for r in rows])
+                 [(*programme_cells(r), *(n or 0 for n in r[5:])) for r in rows])
 
 
 def regime_table(user, filters):
@@ -53,7 +53,7 @@ def regime_table(user, filters):
     rows = _grouped(user, filters, regime.label("regime"), func.count(Contract.id), group_by=(regime,))
     unknown = str(_l("Unknown"))
     return Table("regimes", _l("Régime d'inscription"), REGIME_COLUMNS,
-                 [(r.code, programme_label(r), r.regime or unknown, r[-1]) for r in rows])
+                 [(*programme_cells(r), r.regime or unknown, r[-1]) for r in rows])
 
 
 def build(user, filters, limit=None):

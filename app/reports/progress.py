@@ -17,8 +17,9 @@ from app.people.models import Registration
 from app.reports.report import Report
 from app.reports.scope import (
     PROGRAMME_COLUMNS,
+    PROGRAMME_HEADERS,
     contract_conditions,
-    programme_label,
+    programme_cells,
     join_programme,
     registration_conditions,
     week_number,
@@ -35,7 +36,7 @@ WEEK_COLUMNS = [
     Column("signed_share", _l("Registered students with a signed contract (%)"), PERCENT),
 ]
 PROGRAMME_TABLE_COLUMNS = [
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("registered", _l("Registered students"), COUNT), Column("not_started", _l("Not started"), COUNT),
     Column("draft", _l("Draft"), COUNT), Column("submitted", _l("Validated by the student"), COUNT),
     Column("returned", _l("Returned to the student"), COUNT), Column("signed", _l("Signed"), COUNT),
@@ -119,7 +120,7 @@ def programme_table(user, filters):
     rows = []
     for figures in sorted(programmes.values(), key=lambda f: (f["row"].code, f["row"].step_code)):
         row = figures["row"]
-        rows.append((row.code, programme_label(row), figures["registered"], figures["not_started"],
+        rows.append((*programme_cells(row), figures["registered"], figures["not_started"],
                      *(figures[s] for s in STATUSES), share(figures["signed"], figures["registered"])))
     return Table("programmes", _l("Per programme, today"), PROGRAMME_TABLE_COLUMNS, rows)
 

@@ -3,6 +3,7 @@
 Which rows a user may count is ``app.policy``'s rule (the same SQL conditions as the contract
 list); this module only adds the filters of the page.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -12,6 +13,7 @@ from app import policy
 from app.catalog.service import current_settings
 from app.contracts.models import Contract
 from app.people.models import Faculty, Programme, Registration
+from app.reports.tables import TEXT, Column
 
 
 def _programme_filter(column, filters):
@@ -64,6 +66,14 @@ def join_programme(query, programme_column, base=None):
 def programme_label(row):
     """« L1MATH-101 Licence 1 Mathématiques » from the PROGRAMME_COLUMNS of a row."""
     return f"{row.step_code}-{row.step_version} {row.label}"
+
+
+# How a report's table shows them: the faculty's code, then the programme.
+PROGRAMME_HEADERS = [Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT)]
+
+
+def programme_cells(row):
+    return row.code, programme_label(row)
 
 
 class week_number(FunctionElement):

@@ -7,11 +7,11 @@ from app.catalog.models import Remediation
 from app.contracts.models import AdvanceCourse, Contract, ContractRemediation
 from app.extensions import db
 from app.reports.report import Report
-from app.reports.scope import PROGRAMME_COLUMNS, contract_conditions, join_programme, programme_label
+from app.reports.scope import PROGRAMME_COLUMNS, PROGRAMME_HEADERS, contract_conditions, join_programme, programme_cells
 from app.reports.tables import COUNT, HOURS, NUMBER, TEXT, Chart, Column, Table
 
 PROGRAMME_TABLE_COLUMNS = [
-    Column("faculty", _l("Faculty"), TEXT), Column("programme", _l("Programme"), TEXT),
+    *PROGRAMME_HEADERS,
     Column("contracts", _l("Contracts"), COUNT),
     Column("type1", _l("With remediation type 1"), COUNT), Column("type1_hours", _l("Type 1 hours"), HOURS),
     Column("type2", _l("With remediation type 2"), COUNT), Column("type2_hours", _l("Type 2 hours"), HOURS),
@@ -63,7 +63,7 @@ def programme_table(user, filters):
     rows = []
     for entry in sorted(figures.values(), key=lambda e: (e["row"].code, e["row"].step_code)):
         row = entry["row"]
-        rows.append((row.code, programme_label(row),
+        rows.append((*programme_cells(row),
                      *(entry.get(key, None if key.endswith(("hours", "ects")) else 0) for key in keys)))
     return Table("programmes", _l("Per programme"), PROGRAMME_TABLE_COLUMNS, rows)
 
