@@ -2,8 +2,8 @@
 import pytest
 
 from app.sis.apogee import ApogeeSystem
-from app.sis.simulator import Behaviour, Simulator, demo_dataset, generate
-from app.sis.soap import ApogeeSettings
+from simulators.apogee import Behaviour, Simulator, demo_dataset, generate
+from app.sis.apogee.settings import ApogeeSettings
 from seeds.catalogue import academic_year
 
 YEAR = academic_year()
@@ -26,7 +26,9 @@ def sim(simulator):
     simulator.dataset = generate(SIZE, seed=7, year=YEAR)
     simulator.behaviour = Behaviour()
     simulator.user = simulator.password = None
+    simulator.required_headers, simulator.service_headers = {}, {}
     simulator.calls.clear()
+    simulator.documents.clear()
     simulator.peak_in_flight = 0
     return simulator
 
