@@ -40,7 +40,7 @@ def demo_sim(sim):
 
 
 def make_sis(sim, **overrides):
-    settings = dict(base_url=sim.base_url, retries=1, backoff=0.01, concurrency=4, read_timeout=5.0)
+    settings = dict(base_url=sim.base_url, retries=1, backoff=0.01, concurrency=4, read_timeout=30.0)
     settings.update(overrides)
     return ApogeeSystem(ApogeeSettings(**settings))
 
@@ -59,7 +59,8 @@ def point_app_at(app):
 
     def point(simulator, **config):
         values = {"APOGEE_BASE_URL": simulator.base_url if simulator else "", "APOGEE_RETRIES": 0,
-                  "APOGEE_BACKOFF": 0.01, "APOGEE_CONCURRENCY": 4, "APOGEE_READ_TIMEOUT": 5.0}
+                  "APOGEE_BACKOFF": 0.01, "APOGEE_CONCURRENCY": 4, "APOGEE_READ_TIMEOUT": 30.0,
+                  "APOGEE_PAGE_TIMEOUT": 30.0}
         values.update(config)
         for name, value in values.items():
             saved.setdefault(name, app.config.get(name))

@@ -28,7 +28,7 @@ def test_calls_run_concurrently_within_the_bound_and_one_failure_stops_nothing(s
 
 
 def test_a_hung_call_delays_only_its_own_item(sim):
-    sis = make_sis(sim, concurrency=2, read_timeout=5)
+    sis = make_sis(sim, concurrency=2)
     sis.faculties()
     numbers = sim.dataset.all_numbers()[:10]
     sim.behaviour.student_hangs[numbers[1]] = 1.0
