@@ -1,12 +1,12 @@
 """The API's list at depth, on PostgreSQL with 200,000 contracts, against raw SQL of the same rows.
 
-    .venv/bin/python bench/api.py --database-url postgresql://user@host:port/postgres
-    .venv/bin/python bench/api.py --database-url … --reuse --write   # keep the data; update docs/benchmarks.md
+    .venv/bin/python bench/generate.py --contracts 200000 --database-url postgresql://…/conpere_bench
+    .venv/bin/python bench/api.py --database-url postgresql://…/conpere_bench [--write]
 
-A throwaway database ``conpere_bench_api`` is created on that server (demo university + synthetic
-contracts, bench/common.py). *API* is the whole request in process (authentication, policy, the
-list's query and its count when asked, JSON); *raw* is the same rows' SELECT written by hand, run
-on the same connection pool and fetched. Median of --repeat runs; statements counted per request.
+On a database made by ``bench/generate.py`` (migrated to this code's head first). *API* is the
+whole request in process (authentication, policy, the list's query and its count when asked,
+JSON); *raw* is the same rows' SELECT written by hand, run on the same connection pool and
+fetched. Median of --repeat runs; statements counted per request.
 """
 import argparse
 import os
@@ -14,13 +14,11 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import add_synthetic_contracts  # noqa: E402
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
-NAME = "conpere_bench_api"
 PAGE = 100
 RAW = """
 SELECT c.id, c.year, c.kind, c.status, c.version, c.created_at, c.updated_at, c.submitted_at, c.signed_at,
@@ -31,37 +29,15 @@ WHERE {scope} AND c.id > :after ORDER BY c.id {page}
 """
 
 
-def database(server, reuse, contracts):
-    url = make_url(server).set(database=NAME).render_as_string(hide_password=False)
-    admin = sa.create_engine(make_url(server).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": NAME})
-        if exists and not reuse:
-            conn.execute(sa.text(f'DROP DATABASE "{NAME}" WITH (FORCE)'))
-        if not exists or not reuse:
-            conn.execute(sa.text(f'CREATE DATABASE "{NAME}"'))
-            build = True
-        else:
-            build = False
+def database(url):
+    from flask_migrate import upgrade
+
     from app import create_app
     from config import TestConfig
 
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    if build:
-        from flask_migrate import upgrade
-
-        from seeds.demo import load_demo
-
-        with app.app_context():
-            upgrade(directory=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"))
-            load_demo()
-            started = time.perf_counter()
-            add_synthetic_contracts(contracts)
-            from app.extensions import db
-
-            db.session.execute(sa.text("ANALYZE"))
-            db.session.commit()
-            print(f"{contracts} contracts generated in {time.perf_counter() - started:.0f} s")
+    with app.app_context():
+        upgrade(directory=os.path.join(ROOT, "migrations"))
     return app
 
 
@@ -134,12 +110,12 @@ def run(app, repeat):
 
 
 def write(rows, contracts):
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "benchmarks.md")
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
     lines = [
         "## API list at depth",
         "",
         f"`bench/api.py` (run: `.venv/bin/python bench/api.py --database-url postgresql://…`): PostgreSQL,",
-        f"the demo university plus {contracts:,} synthetic contracts, pages of {PAGE}, in process (Flask",
+        f"{contracts:,} contracts (`bench/generate.py`), pages of {PAGE}, in process (Flask",
         "test client, JWT). *Raw* is the same rows' SELECT written by hand (plus the COUNT when the",
         "answer carries one) on the same pool. Median of the runs; the machine's 2 cores are shared.",
         "",
@@ -166,17 +142,17 @@ def write(rows, contracts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"), required=False)
-    parser.add_argument("--contracts", type=int, default=200_000)
+    parser.add_argument("--database-url", required=True, help="a database made by bench/generate.py")
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--reuse", action="store_true", help="keep an existing bench database")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    if not (args.database_url or "").startswith("postgresql"):
-        parser.error("--database-url postgresql://… is required (or BENCH_DATABASE_URL)")
-    rows = run(database(args.database_url, args.reuse, args.contracts), args.repeat)
+    app = database(args.database_url)
+    rows = run(app, args.repeat)
     if args.write:
-        write(rows, args.contracts)
+        with app.app_context():
+            from app.extensions import db
+
+            write(rows, db.session.scalar(sa.text("SELECT count(*) FROM contract")))
 
 
 if __name__ == "__main__":

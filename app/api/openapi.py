@@ -40,7 +40,7 @@ SCHEMAS = {
     "Student": _obj({"student_number": {"type": "string", "example": "22600001"}, "last_name": STRING,
                      "first_name": STRING}),
     "ContractSummary": _obj({
-        "id": {"type": "integer", "format": "int64", "minimum": 1, "example": 25},
+        "id": {"type": "integer", "format": "int32", "minimum": 1, "example": 25},
         "year": {"type": "integer", "example": 2026, "description": "Academic year: 2026 is 2026-2027."},
         "kind": {"type": "string", "enum": list(KINDS)}, "status": STATUS,
         "version": {"type": "integer", "description": "Increases at every change of the contract."},
@@ -52,9 +52,9 @@ SCHEMAS = {
     "ContractList": _obj({
         "count": {"type": "integer", "nullable": True,
                   "description": "How many contracts match the filters; null when after_id is given."},
-        "ids": {"type": "array", "items": {"type": "integer", "format": "int64"}},
+        "ids": {"type": "array", "items": {"type": "integer", "format": "int32"}},
         "result": {"type": "array", "items": {"$ref": "#/components/schemas/ContractSummary"}},
-        "next_after_id": {"type": "integer", "format": "int64", "nullable": True,
+        "next_after_id": {"type": "integer", "format": "int32", "nullable": True,
                           "description": "The after_id of the next page; null on the last page."},
         "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         "as_of": {**INSTANT, "nullable": False,
@@ -115,7 +115,7 @@ SCHEMAS["Contract"]["required"] = [k for k in SCHEMAS["Contract"]["properties"] 
 
 PARAMETERS = {
     "ContractId": {"in": "path", "name": "pk", "required": True, "description": "The contract's id.",
-                   "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}, "example": 25},
+                   "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID}, "example": 25},
 }
 
 

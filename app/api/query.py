@@ -16,8 +16,8 @@ from sqlalchemy import select
 from app.contracts.models import KINDS, STATUSES, Contract
 from app.people.models import Faculty, Programme, Student
 
-MAX_ID = 2**63 - 1  # the largest id a 64-bit integer column holds
-MAX_PAGE = 2**31 - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL refuses a larger value: a 500)
+MAX_OFFSET = 2**31 - 1  # so are LIMIT and OFFSET as SQLAlchemy binds them
 MAX_FILTERS = 20
 MAX_IN_VALUES = 100
 DEFAULT_PAGE_SIZE = 50
@@ -96,7 +96,7 @@ LIST_QUERY_SCHEMA = {
         },
         "after_id": {"type": "integer", "minimum": 0, "maximum": MAX_ID,
                      "description": "Only contracts whose id is greater (the read-forward cursor)."},
-        "page": {"type": "integer", "minimum": 0, "maximum": MAX_PAGE,
+        "page": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET // MAX_PAGE_SIZE - 1,
                  "description": "Page number from 0 (offset paging; prefer after_id for deep reads)."},
         "page_size": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
                       "description": f"Default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}."},

@@ -36,12 +36,20 @@ def test_every_token_problem_answers_401_with_a_message(app, client, bearer):
     _token_401(client.get(f"{CONTRACTS}1/pdf"))
 
 
+@pytest.mark.parametrize("path", [f"{CONTRACTS}9223372036854775808", f"{CONTRACTS}99999999999999999999999/pdf"])
+def test_an_id_no_integer_column_holds_is_refused_not_a_500(client, bearer, path):
+    # 400 from the API, or 404 when the route's own converter already bounds its integers.
+    response = client.get(path, headers=bearer("admin"))
+    assert response.status_code in (400, 404), response.get_data(as_text=True)
+    assert response.get_json()["message"]
+
+
 @pytest.mark.parametrize("path", [
-    f"{CONTRACTS}9223372036854775808",
-    f"{CONTRACTS}99999999999999999999999/pdf",
     f"{CONTRACTS}?q=(page:9223372036854775808)",
     f"{CONTRACTS}?q=(page_size:1000)",
     f"{CONTRACTS}?q=(after_id:9223372036854775808)",
+    f"{CONTRACTS}?q=(after_id:2147483648)",  # ids are INTEGER columns
+    f"{CONTRACTS}?q=(page:21474836,page_size:100)",  # an offset past what LIMIT/OFFSET binds hold
     f"{CONTRACTS}?q=(filters:!((col:year,opr:eq,value:99999999999999999999)))",
     f"{CONTRACTS}?q=(filters:!((col:year,opr:in,value:2025)))",
     f"{CONTRACTS}?q=(filters:!((col:status,opr:eq,value:lost)))",
@@ -55,6 +63,14 @@ def test_bad_parameters_answer_400_with_a_reason(client, bearer, path):
     response = client.get(path, headers=bearer("admin"))
     assert response.status_code == 400, response.get_data(as_text=True)
     assert response.get_json()["message"]
+
+
+def test_the_largest_values_accepted_work_on_every_database(client, bearer):
+    headers = bearer("admin")
+    for q in ("(after_id:2147483647)", "(page:21474835,page_size:100)"):
+        response = client.get(CONTRACTS, query_string={"q": q}, headers=headers)
+        assert response.status_code == 200 and response.json["result"] == [], response.get_data(as_text=True)
+    assert client.get(f"{CONTRACTS}2147483647", headers=headers).status_code == 404
 
 
 def test_a_method_the_address_refuses_answers_405_with_allow(client, bearer):
