@@ -38,7 +38,7 @@ def pegase_simulator_command(host, port, students, seed, year, demo, user, passw
     behaviour = Behaviour(latency=latency, error_rate=error_rate, timeout_rate=timeout_rate, hang_seconds=hang,
                           seed=seed)
     simulator = PegaseSimulator(dataset, user=user, password=password, behaviour=behaviour,
-                                token_seconds=token_seconds, extras=extras)
+                                token_seconds=token_seconds, extras=extras, draw_extras=not demo)
     server = simulator.serve(host, port)
     base = f"http://{host}:{server.port}"
     what = "the demo university" if demo else f"{students} students (seed {seed})"

@@ -94,12 +94,13 @@ class PegaseSimulator:
     account, behaviour and counters."""
 
     def __init__(self, dataset, user="svc-api", password="secret", behaviour=None, token_seconds=3600,
-                 extras=None):
+                 extras=None, draw_extras=True):
         self.dataset = dataset
         self.user, self.password = user, password
         self.token_seconds = token_seconds
         self.behaviour = behaviour or Behaviour()
-        self.extras = dict(extras or {})  # learner code -> PegaseExtras (else drawn from the number)
+        self.extras = dict(extras or {})  # learner code -> PegaseExtras (else drawn from the number…)
+        self.draw_extras = draw_extras  # (…unless False: the demo's students have only the extras given)
         self.calls = Counter()  # operationId -> calls answered
         self.tickets = 0  # JWTs issued
         self.key = secrets.token_bytes(32)
@@ -109,7 +110,9 @@ class PegaseSimulator:
 
     def extras_of(self, number):
         found = self.extras.get(number)
-        return found if found is not None else drawn(number)
+        if found is not None:
+            return found
+        return drawn(number) if self.draw_extras else PegaseExtras()
 
     # --- WSGI
 
