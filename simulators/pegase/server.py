@@ -35,6 +35,12 @@ RULES = Map([
     Rule(f"{CHC}/cursus", endpoint="lireCursusApprenant", methods=["GET"]),
     Rule(f"{CHC}/objet-formation/<structure>/<period>/<code>/cursus", endpoint="extraireCursusObjetFormationPeriode",
          methods=["GET"]),
+    Rule(f"{CHC}/type-objet-formation/<structure>/<period>/<kind>/cursus",
+         endpoint="extraireCursusTypeObjetFormationPeriode", methods=["GET"]),
+    Rule(f"{CHC}/extractions/<structure>/periodes/<period>/compositions", endpoint="extraireCompositionsPourUnePeriode",
+         methods=["GET"]),
+    Rule(f"{COC}/etablissements/<structure>/periodes/<period>/apprenants/<learner>/chemins/<chemin>/releves-de-notes",
+         endpoint="listerReleveDeNotePubliableApprenant", methods=["GET"]),
     Rule(f"{COC}/etablissements/<structure>/periodes/<period>/apprenants/<learner>/chemins/<path:path>",
          endpoint="listerCursusPubliableApprenant", methods=["GET"]),
     Rule(f"{IDT}/etablissements/<structure>/identites/apprenants", endpoint="rechercherIdentiteApprenant",
@@ -146,7 +152,8 @@ class PegaseSimulator:
         if (form.get("token") or request.args.get("token")) != "true":
             ticket = f"TGT-{secrets.token_hex(8)}"
             return Response(ticket, status=201, headers={"Location": f"{request.base_url}/{ticket}"})
-        claims = {"sub": self.user, "iat": now, "exp": now + self.token_seconds, "iss": "pegase-simulator"}
+        claims = {"sub": self.user, "iat": now, "exp": now + self.token_seconds, "iss": "pegase-simulator",
+                  "jti": secrets.token_hex(8)}  # each ticket its own token, as a real CAS
         with self._lock:
             self.tickets += 1
         return Response(jwt.encode(claims, self.key, algorithm="HS256"), status=201, content_type="text/plain")
@@ -274,7 +281,28 @@ class PegaseSimulator:
             return []
         return records.students_on(self.dataset, self._year_of(period), code, self.extras_of)
 
+    def extraireCursusTypeObjetFormationPeriode(self, request, structure, period, kind):
+        """Only the registration objects (type ANNEE) have learners assigned in the simulation."""
+        if structure != records.STRUCTURE or kind != "ANNEE":
+            return []
+        year = self._year_of(period)
+        found = []
+        for code in sorted({p.step_code for p in self.dataset.programmes.values()}):
+            found += [c for c in records.students_on(self.dataset, year, code, self.extras_of) if c["listeApprenants"]]
+        return found
+
+    def extraireCompositionsPourUnePeriode(self, request, structure, period):
+        self._year_of(period)
+        return []  # the simulated university has no groups
+
     # --- COC
+
+    def listerReleveDeNotePubliableApprenant(self, request, structure, period, learner, chemin):
+        student = self._learner(structure, learner)
+        if not records.published_results(self.dataset, student, self._year_of(period), chemin):
+            return []
+        return [{"uuid": records.uid("transcript", chemin), "codeChemin": chemin,
+                 "libelleAffichageMDW": "Relevé de notes", "description": None}]
 
     def listerCursusPubliableApprenant(self, request, structure, period, learner, path):
         student = self._learner(structure, learner)

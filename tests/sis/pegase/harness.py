@@ -1,5 +1,7 @@
 """Both simulated systems behind one face, so that one suite runs against each: the same generated
 (or demo) university, the same ways of breaking, each system's own errors and limits."""
+import time
+
 from app.sis.apogee import ApogeeSystem
 from app.sis.apogee.settings import ApogeeSettings
 from app.sis.pegase import PegaseSystem
@@ -30,6 +32,7 @@ class ApogeeHarness:
 
     def reset(self, dataset):
         sim = self.sim
+        _drain(sim)
         sim.dataset, sim.behaviour = dataset, Behaviour()
         sim.user = sim.password = None
         sim.required_headers, sim.service_headers = {}, {}
@@ -71,15 +74,18 @@ class PegaseHarness(ApogeeHarness):
     VERSION = "101"  # programmes keyed as the demo database's (a university that kept its codes)
 
     def __init__(self, dataset):
-        self.sim = PegaseSimulator(dataset, draw_extras=False)
+        # Extras (arrangements…) are drawn for generated students; the demo's have none unless given.
+        self.sim = PegaseSimulator(dataset, draw_extras=dataset.materialised_count() == 0)
         self.server = self.sim.start()
 
     def reset(self, dataset):
         sim = self.sim
+        _drain(sim)
         sim.dataset, sim.behaviour = dataset, PegaseBehaviour()
         sim.extras.clear()
+        sim.draw_extras = dataset.materialised_count() == 0
         sim.calls.clear()
-        sim.token_seconds = 3600
+        sim.token_seconds, sim.tickets = 3600, 0
         sim.peak_in_flight = 0
 
     def fail_student(self, number):
@@ -105,6 +111,14 @@ class PegaseHarness(ApogeeHarness):
     def app_config(self):
         return {"SIS_BACKEND": "pegase", "PEGASE_BASE_URL": self.server.base_url, "PEGASE_USER": self.sim.user,
                 "PEGASE_PASSWORD": self.sim.password, "PEGASE_PROGRAMME_VERSION": self.VERSION}
+
+
+def _drain(sim, seconds=30.0):
+    """Wait for the requests a previous test left hanging (its client gave up on them), so that
+    they do not count in the next test's peak of requests in flight."""
+    deadline = time.monotonic() + seconds
+    while sim.in_flight and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 HARNESSES = {"apogee": ApogeeHarness, "pegase": PegaseHarness}
