@@ -151,6 +151,8 @@ class Config:
     MAIL_RETRY_SECONDS = env("MAIL_RETRY_SECONDS", 60, int)  # first retry delay, doubled each time
     MAIL_RETRY_MAX_SECONDS = env("MAIL_RETRY_MAX_SECONDS", 3600, int)
     MAIL_BATCH_SIZE = env("MAIL_BATCH_SIZE", 200, int)
+    # A message left « sending » this long belongs to a sender that died: it is sent again, same Message-ID.
+    MAIL_CLAIM_SECONDS = env("MAIL_CLAIM_SECONDS", 300, int)
     OUTBOX_KEEP_DAYS = env("OUTBOX_KEEP_DAYS", 90, int)  # sent messages are deleted after this
     # Jobs: five-field cron expressions (six fields: seconds first); "off" disables a job.
     SCHEDULER_TIMEZONE = env("SCHEDULER_TIMEZONE", "Europe/Paris")
