@@ -156,7 +156,9 @@ class Config:
     OUTBOX_KEEP_DAYS = env("OUTBOX_KEEP_DAYS", 90, int)  # sent messages are deleted after this
     # Jobs: five-field cron expressions (six fields: seconds first); "off" disables a job.
     SCHEDULER_TIMEZONE = env("SCHEDULER_TIMEZONE", "Europe/Paris")
-    SCHEDULER_LOCK_TTL = env("SCHEDULER_LOCK_TTL", 120, int)  # seconds before a silent scheduler's lock is taken
+    # Seconds without a heartbeat (renewed every TTL/4) before a waiting scheduler takes over: a dead
+    # scheduler is replaced within 1.25 × TTL; a live one whose renewals fail for 0.75 × TTL stops its jobs.
+    SCHEDULER_LOCK_TTL = env("SCHEDULER_LOCK_TTL", 15, int)
     OUTBOX_CRON = env("OUTBOX_CRON", "* * * * *")
     DIGEST_CRON = env("DIGEST_CRON", "0 7 * * *")
     REMINDER_CRON = env("REMINDER_CRON", "0 8 * * *")
