@@ -166,6 +166,12 @@ class Config:
     EXPORT_DIR = env("EXPORT_DIR", os.path.join(BASE_DIR, "exports"))
     EXPORT_KEEP = env("EXPORT_KEEP", 7, int)  # nightly extractions kept per faculty
     PDF_WORKERS = env("PDF_WORKERS", 0, int)  # processes rendering bulk PDFs; 0 = one per core
+    # Larger documents are prepared by the scheduler process (never holding a web worker): the user
+    # follows their progress on a page, then downloads them. About 1 to 2 s of work each, inline.
+    EXPORT_INLINE_ROWS = env("EXPORT_INLINE_ROWS", 3000, int)  # contracts in an Excel extraction
+    BULK_INLINE_PDFS = env("BULK_INLINE_PDFS", 30, int)  # PDFs in a ZIP
+    DOCUMENT_TASKS_CRON = env("DOCUMENT_TASKS_CRON", "*/5 * * * * *")  # six fields: every 5 seconds
+    DOCUMENT_TASK_KEEP_HOURS = env("DOCUMENT_TASK_KEEP_HOURS", 24, int)
 
 
 class DevelopmentConfig(Config):

@@ -13,6 +13,14 @@ class SchemaChanged(RuntimeError):
     """The schema needs a value the generator does not produce."""
 
 
+def _check_required(table, row):
+    """A NOT NULL column without a default that the rows do not fill: say which."""
+    required = [c.name for c in table.columns if c.name not in row and not c.primary_key
+                and not c.nullable and c.server_default is None]
+    if required:
+        raise SchemaChanged(f"{table.name}: no value for {', '.join(required)} (update bench/)")
+
+
 class BulkWriter:
     def __init__(self, connection):
         self.connection = connection
@@ -53,12 +61,8 @@ class BulkWriter:
         if first is None:
             return 0
         reflected = self._table(table)
-        known = reflected.columns
-        required = [c.name for c in known if c.name not in first and not c.primary_key
-                    and not c.nullable and c.server_default is None]
-        if required:
-            raise SchemaChanged(f"{table}: no value for {', '.join(required)} (update bench/)")
-        columns = [name for name in first if name in known]
+        _check_required(reflected, first)
+        columns = [name for name in first if name in reflected.columns]
         rows = chain([first], rows)
         count = self._copy(table, columns, rows) if self.postgresql else self._insert(reflected, columns, rows)
         self.counts[table] = self.counts.get(table, 0) + count

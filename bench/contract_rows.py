@@ -113,11 +113,7 @@ class ContractRows:
             returned_reason=None, created_at=created, charter_accepted_at=None,
             **self._second_programme(e, programme),
         )
-        if rng.random() < 0.008:
-            row.update(gap_year=rng.choice(("semester", "year")),
-                       gap_year_details="Service civique à l'étranger, convention de césure signée.")
-        details = [NEEDS_DETAILS[c].format(n=rng.choice((10, 15, 20))) for c in e.student.needs if c in NEEDS_DETAILS]
-        row["needs_details"] = " ".join(details)
+        self._gap_year_and_details(row, e.student.needs)
         detu = rng.choice(self.cat.detus[programme.id])
         before = len(self.events)
         last = self._history(row, e.student.user_id, detu)
@@ -125,12 +121,24 @@ class ContractRows:
         self._needs(cid, e.student.needs, detu_part)
         if detu_part:
             self._detu_part(row, e, programme)
-        if status != "draft" and rng.random() < 0.025:
-            row.update(comment=rng.choice(COMMENTS), comment_by_id=rng.choice(self.cat.counsellors),
-                       comment_at=min(last + timedelta(days=rng.uniform(1, 20)), now))
+        self._comment(row, last)
         row["updated_at"] = max(last, row["comment_at"] or last)
         row["version"] = 1 + 2 * (len(self.events) - before)  # a save before each step, then the step
         return row
+
+    def _gap_year_and_details(self, row, needs):
+        rng = self.rng
+        if rng.random() < 0.008:
+            row.update(gap_year=rng.choice(("semester", "year")),
+                       gap_year_details="Service civique à l'étranger, convention de césure signée.")
+        details = [NEEDS_DETAILS[c].format(n=rng.choice((10, 15, 20))) for c in needs if c in NEEDS_DETAILS]
+        row["needs_details"] = " ".join(details)
+
+    def _comment(self, row, last):
+        rng = self.rng
+        if row["status"] != "draft" and rng.random() < 0.025:
+            row.update(comment=rng.choice(COMMENTS), comment_by_id=rng.choice(self.cat.counsellors),
+                       comment_at=min(last + timedelta(days=rng.uniform(1, 20)), self.cat.now))
 
     def _study_plan(self, status):
         rng = self.rng
@@ -195,25 +203,31 @@ class ContractRows:
 
     def _detu_part(self, row, e, programme):
         rng = self.rng
-        level = programme.level
-        wants = e.oui_si is not None or rng.random() < {1: 0.1, 2: 0.04, 3: 0.01}[level]
+        wants = e.oui_si is not None or rng.random() < {1: 0.1, 2: 0.04, 3: 0.01}[programme.level]
         if wants:
-            for rid, kind, hours in rng.sample(self.cat.remediations, 2 if rng.random() < 0.15 else 1):
-                if kind == 2 and e.oui_si is None and rng.random() < 0.5:
-                    continue
-                self.remediations.append(dict(id=self._next("contract_remediation"), contract_id=row["id"],
-                                              remediation_id=rid, hours=hours))
+            self._remediations(row["id"], e.oui_si is not None)
         if rng.random() < 0.12:
             row["support_hours"] = rng.choice(SUPPORT_HOURS)
         if wants or e.student.needs or rng.random() < 0.1:
             row["path_notes"] = rng.choice(PATH_NOTES)
-        if level < 3 and rng.random() < 0.04:
-            for k in rng.sample(range(1, 9), rng.randint(1, 2)):
-                self.courses.append(dict(
-                    id=self._next("advance_course"), contract_id=row["id"],
-                    code=f"{programme.licence[:3]}{level + 1}U{k:02d}",
-                    label=f"UE {k} de L{level + 1} {LICENCE_LABELS[programme.licence]}",
-                    ects=Decimal(rng.choice((3, 6)))))
+        if programme.level < 3 and rng.random() < 0.04:
+            self._advance_courses(row["id"], programme)
+
+    def _remediations(self, cid, oui_si):
+        """Type 1 mostly; type 2 (heavier) mostly for « oui si » students."""
+        rng = self.rng
+        for rid, kind, hours in rng.sample(self.cat.remediations, 2 if rng.random() < 0.15 else 1):
+            if kind == 2 and not oui_si and rng.random() < 0.5:
+                continue
+            self.remediations.append(dict(id=self._next("contract_remediation"), contract_id=cid,
+                                          remediation_id=rid, hours=hours))
+
+    def _advance_courses(self, cid, programme):
+        rng, level = self.rng, programme.level
+        for k in rng.sample(range(1, 9), rng.randint(1, 2)):
+            self.courses.append(dict(
+                id=self._next("advance_course"), contract_id=cid, code=f"{programme.licence[:3]}{level + 1}U{k:02d}",
+                label=f"UE {k} de L{level + 1} {LICENCE_LABELS[programme.licence]}", ects=Decimal(rng.choice((3, 6)))))
 
 
 def _hash(cid, salt):

@@ -45,12 +45,7 @@ def prepare_database(url, replace):
     """An empty database at ``url``: created if missing; emptied only with ``replace``."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
-        path = url.database
-        if path and os.path.exists(path):
-            if not replace:
-                raise Refused(f"{path} exists: pass --replace to overwrite it")
-            os.remove(path)
-        return
+        return _prepare_sqlite(url.database, replace)
     if url.get_backend_name() != "postgresql":
         raise Refused("the database URL must be postgresql://… (or sqlite:/// for a small test)")
     if url.database in (None, "", "postgres", "template0", "template1"):
@@ -58,16 +53,27 @@ def prepare_database(url, replace):
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database})
-            if exists and not replace:
-                raise Refused(f"database {url.database} exists: pass --replace to drop and recreate it")
-            if exists:
-                conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+            _recreate(conn, url.database, replace)
     except sa.exc.OperationalError as exc:
         raise Refused(f"cannot reach PostgreSQL at {url.render_as_string()}: {exc.orig}") from exc
     finally:
         admin.dispose()
+
+
+def _prepare_sqlite(path, replace):
+    if path and os.path.exists(path):
+        if not replace:
+            raise Refused(f"{path} exists: pass --replace to overwrite it")
+        os.remove(path)
+
+
+def _recreate(conn, name, replace):
+    exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+    if exists and not replace:
+        raise Refused(f"database {name} exists: pass --replace to drop and recreate it")
+    if exists:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
 
 
 def make_app(url):
@@ -115,37 +121,48 @@ def migrate_and_seed(app):
     return context
 
 
-def university_rows(plan, context, now):
-    """Faculties, programmes and registrations; the registration id of each (student, programme, year)."""
-    faculty_ids = dict(context["faculties"])
-    faculties = []
-    next_faculty = context["next_ids"]["faculty"]
+def faculty_rows(context):
+    """The faculties the demo lacks; every faculty's id by code."""
+    ids = dict(context["faculties"])
+    rows = []
     for code, label in FACULTIES:
-        if code not in faculty_ids:
-            faculty_ids[code] = next_faculty
-            faculties.append(dict(id=next_faculty, code=code, label=label, active=True))
-            next_faculty += 1
+        if code not in ids:
+            ids[code] = context["next_ids"]["faculty"] + len(rows)
+            rows.append(dict(id=ids[code], code=code, label=label, active=True))
+    return rows, ids
+
+
+def programme_rows(plan, faculty_ids):
     labels = {code: label for code, label, *_ in LICENCES}
-    programmes = [dict(id=p.id, step_code=p.step_code, step_version="101", label=f"Licence {p.level} {labels[p.licence]}",
-                       diploma_code=f"L{p.licence}", diploma_version="101", diploma_type="L", level=p.level,
-                       faculty_id=faculty_ids[p.faculty], active=True) for p in plan.programmes]
-    regime_labels = {code: label for code, label, _ in REGIMES}
-    registrations, ids = [], {}
-    next_id = context["next_ids"]["registration"]
+    return [dict(id=p.id, step_code=p.step_code, step_version="101", label=f"Licence {p.level} {labels[p.licence]}",
+                 diploma_code=f"L{p.licence}", diploma_version="101", diploma_type="L", level=p.level,
+                 faculty_id=faculty_ids[p.faculty], active=True) for p in plan.programmes]
+
+
+def registration_rows(plan, first_id, now):
+    """Each enrolment's primary registration (and secondary one); the id of each (student, programme, year)."""
+    rows, ids = [], {}
     for e in plan.enrolments:
         for programme, primary in ((e.programme, True), (e.second, False)):
-            if programme is None:
-                continue
-            ids[(e.student.id, programme.id, e.year)] = next_id
-            registrations.append(dict(
-                id=next_id, student_id=e.student.id, programme_id=programme.id, year=e.year, is_primary=primary,
-                profile_code=None if primary else e.second_profile, regime_code=e.student.regime[0],
-                regime_label=regime_labels[e.student.regime[0]], enrolment_count=e.count if primary else 1,
-                is_repeating=primary and e.count > 1, oui_si_category=e.oui_si if primary else None,
-                adjusted_path="Licence en quatre ans" if primary and e.oui_si and "aménagé" in e.oui_si else None,
-                is_cancelled=e.cancelled and primary, updated_at=now))
-            next_id += 1
-    return faculties, faculty_ids, programmes, registrations, ids
+            if programme is not None:
+                ids[(e.student.id, programme.id, e.year)] = first_id + len(rows)
+                rows.append(_registration(first_id + len(rows), e, programme, primary, now))
+    return rows, ids
+
+
+REGIME_LABELS = {code: label for code, label, _ in REGIMES}
+
+
+def _registration(rid, e, programme, primary, now):
+    row = dict(id=rid, student_id=e.student.id, programme_id=programme.id, year=e.year, is_primary=primary,
+               profile_code=e.second_profile, regime_code=e.student.regime[0],
+               regime_label=REGIME_LABELS[e.student.regime[0]], enrolment_count=1, is_repeating=False,
+               oui_si_category=None, adjusted_path=None, is_cancelled=False, updated_at=now)
+    if primary:
+        adjusted = "Licence en quatre ans" if e.oui_si and "aménagé" in e.oui_si else None
+        row.update(profile_code=None, enrolment_count=e.count, is_repeating=e.count > 1, oui_si_category=e.oui_si,
+                   adjusted_path=adjusted, is_cancelled=e.cancelled)
+    return row
 
 
 def student_rows(plan, now):
@@ -166,7 +183,9 @@ def generate(url, contracts, seed=7, replace=False, out=print):
     rng = random.Random(seed)
     ids = context["next_ids"]
     plan = plan_university(contracts, context["year"], seed, ids["student"], ids["programme"])
-    faculties, faculty_ids, programmes, registrations, registration_ids = university_rows(plan, context, now)
+    faculties, faculty_ids = faculty_rows(context)
+    programmes = programme_rows(plan, faculty_ids)
+    registrations, registration_ids = registration_rows(plan, ids["registration"], now)
     staff = build_staff(rng, plan, ids["ab_user"], context["password"], context["demo"], faculty_ids, now)
     catalogue = Catalogue(context["accommodations"], context["remediations"], context["charter_html"],
                           context["institution"], staff.detus, staff.counsellors, now)

@@ -227,27 +227,24 @@ def simulate(rng, year, entrants, first_student_id, first_programme_id):
     return Plan(year, population.programmes, population.students, enrolments)
 
 
+def _started(e, rng, current_year):
+    """Whether the student started the enrolment's contract (and a reorientation one)."""
+    skip = 0.5 if e.cancelled else 0.06 if e.year == current_year else 0.02
+    e.contract = rng.random() >= skip
+    # A few students with a reorientation registration this year start that second contract.
+    e.reorientation_contract = (e.contract and e.year == current_year
+                                and e.second_profile == REORIENTATION_PROFILE and rng.random() < 0.4)
+    return e.contract + e.reorientation_contract
+
+
 def choose_contracts(plan, rng, contracts, max_share=3):
     """Decide who started a contract, exactly ``contracts`` of them.
 
     Returns 0 when done, else how far the plan is from it (< 0: too small; > 0: too large).
     """
-    past_skip, current_skip = 0.02, 0.06
-    candidates = []
-    for e in plan.enrolments:
-        skip = current_skip if e.year == plan.year else past_skip
-        if e.cancelled:
-            skip = 0.5
-        e.contract = rng.random() >= skip
-        if e.contract:
-            candidates.append(e)
-        # A few students with a reorientation registration this year start that second contract.
-        e.reorientation_contract = (
-            e.contract and e.year == plan.year and e.second_profile == REORIENTATION_PROFILE and rng.random() < 0.4
-        )
-    surplus = len(candidates) + sum(e.reorientation_contract for e in candidates) - contracts
+    surplus = sum(_started(e, rng, plan.year) for e in plan.enrolments) - contracts
     # Some of this year's students have not started theirs yet: at most a third (of a large plan).
-    this_year = [e for e in candidates if e.year == plan.year and not e.reorientation_contract]
+    this_year = [e for e in plan.enrolments if e.contract and e.year == plan.year and not e.reorientation_contract]
     if surplus < 0 or surplus > len(this_year) // max_share:
         return surplus or -1
     for e in rng.sample(this_year, surplus):
