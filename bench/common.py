@@ -138,7 +138,7 @@ def write_section(section, title, lines):
     heading = f"## {section}"
     block = f"### {title}\n\n" + "\n".join(lines).rstrip() + "\n"
     if f"\n{heading}\n" not in text:
-        text = text.rstrip() + f"\n\n{heading}\n\n"
+        text = text.rstrip() + f"\n\n{heading}\n"
     head, section_text = text.split(f"\n{heading}\n", 1)
     end = section_text.find("\n## ")
     section_text, tail = (section_text, "") if end < 0 else (section_text[:end + 1], section_text[end + 1:])
