@@ -149,6 +149,6 @@ def write_section(section, title, lines):
         rest = "" if nxt < 0 else rest[nxt + 1:]
         section_text = before + block + ("\n" + rest if rest else "")
     else:
-        section_text = section_text.rstrip() + "\n\n" + block
+        section_text = (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block
     with open(path, "w", encoding="utf-8") as out:
         out.write(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))
