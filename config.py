@@ -23,14 +23,26 @@ def env(name, default=None, cast=str):
     return cast(raw)
 
 
+DEV_SECRET_KEY = "dev-only-change-me"  # published: production refuses it
+SECRET_KEY_MIN_LENGTH = 32
+
+
 class Config:
     APP_NAME = "ConPeRe"
-    SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
+    PRODUCTION = False  # ProductionConfig: unsafe settings stop the start (check_production)
+    SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
+    # Signs the API's JWTs; falls back to SECRET_KEY when unset. Give it its own value so that a
+    # leaked API key cannot forge browser sessions and the other way round.
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = env(
         "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "conpere.db")
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A connection that died with a database restart is replaced before use, not reported as a 500.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Largest request body (bytes): bigger uploads answer 413 before anything reads them.
+    MAX_CONTENT_LENGTH = env("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, int)
 
     # Flask-AppBuilder: Alembic owns the schema, roles live in code (app/roles.py), no permission rows.
     FAB_CREATE_DB = False
@@ -77,17 +89,25 @@ class Config:
     # "Se connecter en tant que": who may act as another user (role names, comma-separated).
     IMPERSONATION_ROLES = env("IMPERSONATION_ROLES", "Admin,FunctionalReferent")
 
-    # Session and login hardening.
+    # Session and login hardening (docs/security.md).
+    # Reverse proxies in front of the application: how many X-Forwarded-* hops to trust (0: none).
+    TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+    # Strict-Transport-Security max-age (seconds) on HTTPS answers; 0: not sent (the http demo).
+    HSTS_SECONDS = env("HSTS_SECONDS", 0, int)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", False, bool)
     # An idle timeout: the session is made permanent at login and renewed by each request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=env("SESSION_LIFETIME_MINUTES", 120, int))
+    # Whatever the activity, a session ends this long after the login (signed in again).
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env("SESSION_ABSOLUTE_HOURS", 12, int))
     AUTH_RATE_LIMITED = env("AUTH_RATE_LIMITED", True, bool)
     RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
     # Login attempts per client address, browser and API counted together.
     AUTH_RATE_LIMIT = env("AUTH_RATE_LIMIT", "10 per 20 second")
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Database accounts: a new password has at least this many characters.
+    PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 12, int)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
@@ -169,8 +189,11 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
+    SECRET_KEY = env("SECRET_KEY")  # no default: check_production refuses to start without one
+    PUBLIC_URL = env("PUBLIC_URL")
     SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", True, bool)
-    PUBLIC_URL = env("PUBLIC_URL", "https://conpere.example.fr")
+    HSTS_SECONDS = env("HSTS_SECONDS", 365 * 24 * 3600, int)
 
 
 class TestConfig(Config):
@@ -187,6 +210,47 @@ CONFIGS = {
     "production": ProductionConfig,
     "test": TestConfig,
 }
+
+
+def unsafe_production_settings(config):
+    """What makes ``config`` (a mapping) unsafe to serve real users with, as short sentences."""
+    problems = []
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        value = config.get(name) or ""
+        if name == "JWT_SECRET_KEY" and not value:
+            continue  # optional: SECRET_KEY signs the tokens then
+        if not value:
+            problems.append(f"{name} is not set")
+        elif value == DEV_SECRET_KEY:
+            problems.append(f"{name} is the published development value")
+        elif len(value) < SECRET_KEY_MIN_LENGTH:
+            problems.append(f"{name} is shorter than {SECRET_KEY_MIN_LENGTH} characters")
+    if (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite"):
+        problems.append("DATABASE_URL is SQLite (use PostgreSQL)")
+    public_url = config.get("PUBLIC_URL") or ""
+    if not public_url:
+        problems.append("PUBLIC_URL is not set")
+    elif not public_url.startswith("https://"):
+        problems.append("PUBLIC_URL is not an https:// address")
+    if config.get("DEBUG"):
+        problems.append("FLASK_DEBUG is on")
+    return problems
+
+
+class UnsafeConfiguration(SystemExit):
+    """Stops the start (exit status 1) with one line naming each unsafe setting."""
+
+
+def check_production(config):
+    """Refuse to start a production configuration that is unsafe. No-op outside production."""
+    if not config.get("PRODUCTION"):
+        return
+    problems = unsafe_production_settings(config)
+    if problems:
+        raise UnsafeConfiguration(
+            "ConPeRe refuses to start in production: " + "; ".join(problems)
+            + ". Generate a secret with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
 
 
 def config_from_env():

@@ -11,9 +11,10 @@ from app.security.manager import SecurityManager  # noqa: F401
 
 
 def init_app(app, appbuilder):
-    from app.security import impersonation
+    from app.security import headers, impersonation
     from app.security.impersonation_views import register
 
+    headers.init_app(app)
     register(appbuilder)
     # After FAB's own before_request, which sets g.user.
     app.before_request(impersonation.audit_request)
