@@ -105,7 +105,11 @@ class Config:
     RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
     # Login attempts per client address, browser and API counted together.
     AUTH_RATE_LIMIT = env("AUTH_RATE_LIMIT", "10 per 20 second")
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed logins per account, whatever the address (a password guessed from many addresses).
+    AUTH_ACCOUNT_RATE_LIMIT = env("AUTH_ACCOUNT_RATE_LIMIT", "10 per 10 minute")
+    # Where the counters live: "database://" (the application's database, shared by every web
+    # node), "redis://host:6379/0", or "memory://" (one process only).
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "database://")
     # Database accounts: a new password has at least this many characters.
     PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 12, int)
     WTF_CSRF_ENABLED = True

@@ -6,13 +6,14 @@ cannot tell "directory down" from "wrong password"). ``auth_user_ldap`` is kept 
 """
 import logging
 
-from flask import current_app
+from flask import current_app, g, session
 from flask_appbuilder.const import AUTH_LDAP
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 
 from app import roles as R
 from app.extensions import db
-from app.security import provisioning
+from app.security import passwords, provisioning, sessions
+from app.security.impersonation import IMPERSONATOR_KEY
 from app.security.api import SecurityApi
 from app.security.directory import (
     ConfigurationError,
@@ -36,6 +37,8 @@ class SecurityManager(FabSecurityManager):
     authdbview = LoginDBView
     authldapview = LoginLDAPView
     security_api = SecurityApi
+    resetmypasswordview = passwords.ChangeMyPasswordView
+    resetpasswordview = passwords.ResetPasswordView
 
     def __init__(self, appbuilder):
         config = current_app.config
@@ -54,6 +57,44 @@ class SecurityManager(FabSecurityManager):
                 f"LDAP_STUDENT_ROLE={self.student_role!r} is not a role: {', '.join(R.ALL_ROLES)}"
             )
         super().__init__(appbuilder)
+
+    # --- sessions (app.security.sessions) -------------------------------------------------------
+
+    def create_login_manager(self, app):
+        manager = super().create_login_manager(app)
+        manager.user_loader(self.load_session_user)
+        return manager
+
+    def load_session_user(self, pk):
+        """The cookie's user, only while its server-side session is live (else signed out)."""
+        user = self.load_user(pk)
+        if user is None:
+            return None
+        real_id = session.get(IMPERSONATOR_KEY) or user.id  # the session belongs to the real person
+        if sessions.live(sessions.current_token(), int(real_id), sessions.WEB) is None:
+            session.clear()
+            return None
+        return user
+
+    def create_jwt_manager(self, app):
+        manager = super().create_jwt_manager(app)
+        manager.token_in_blocklist_loader(self._jwt_revoked)
+        return manager
+
+    @staticmethod
+    def _jwt_revoked(_header, payload):
+        """Every token we issue names its API session; a token whose session ended is refused."""
+        try:
+            user_id = int(payload["sub"])
+        except (KeyError, TypeError, ValueError):
+            return True
+        return sessions.live(payload.get("sid"), user_id, sessions.API) is None
+
+    def reset_password(self, userid, password):
+        """A new password ends the user's other sessions (an administrator's reset: all of them)."""
+        super().reset_password(userid, password)
+        own = g.user is not None and g.user.is_authenticated and str(g.user.id) == str(userid)
+        sessions.end_all(int(userid), "password", keep=sessions.current_token() if own else None)
 
     @property
     def is_auth_limited(self):
