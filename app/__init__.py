@@ -22,6 +22,7 @@ def create_app(config_object=None, overrides=None):
     app.config.from_object(config_object or config_from_env())
     app.config.update(overrides or {})
     check_production(app.config)
+    errors.install_converters(app)  # before any route: ids in addresses are range-checked
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

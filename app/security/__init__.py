@@ -13,7 +13,7 @@ from app.security.manager import SecurityManager  # noqa: F401
 def init_app(app, appbuilder):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app.security import headers, impersonation, passwords
+    from app.security import headers, impersonation, passwords, urls
     from app.security.impersonation_views import register
 
     hops = app.config.get("TRUSTED_PROXIES") or 0
@@ -21,6 +21,7 @@ def init_app(app, appbuilder):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     headers.init_app(app)
     passwords.init_app(app)
+    urls.init_app(app)
     register(appbuilder)
     # After FAB's own before_request, which sets g.user.
     app.before_request(impersonation.audit_request)

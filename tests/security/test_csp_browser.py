@@ -19,6 +19,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 @pytest.fixture
 def watched(page):
     """The page, recording console errors and CSP violation events."""
+    page.set_default_timeout(60000)  # a loaded machine renders slowly; the checks are not about speed
     errors, crashes, policies = [], [], []
     page.on("response", lambda r: policies.append(r.headers.get("content-security-policy"))
             if r.request.resource_type == "document" else None)
