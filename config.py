@@ -5,12 +5,16 @@ Pick a class with CONPERE_CONFIG (``development`` by default, ``production``, ``
 import os
 from datetime import timedelta
 
-from flask_appbuilder.const import AUTH_DB, AUTH_LDAP
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 
 from app.roles import builtin_roles
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
+
+
+# AUTH_TYPE=db|ldap|cas → Flask-AppBuilder's constant (CAS runs in FAB's "remote user" slot).
+AUTH_TYPES = {"db": AUTH_DB, "ldap": AUTH_LDAP, "cas": AUTH_REMOTE_USER}
 
 
 def env(name, default=None, cast=str):
@@ -62,8 +66,23 @@ class Config:
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     AUTH_USERNAME_CI = True
 
-    # Login: database accounts (the embedded demo) or the LDAP directory (docs/ldap.md).
-    AUTH_TYPE = AUTH_LDAP if env("LDAP_ENABLED", False, bool) else AUTH_DB
+    # Login: database accounts (the embedded demo), the LDAP directory (docs/ldap.md) or CAS
+    # single sign-on (docs/cas.md): AUTH_TYPE=db|ldap|cas (LDAP_ENABLED=1 still means ldap).
+    AUTH_TYPE = AUTH_TYPES.get(env("AUTH_TYPE", "ldap" if env("LDAP_ENABLED", False, bool) else "db").strip().lower())
+    # A local administrator who signs in with a database password whatever the directory or CAS
+    # does (/login/?local=1 under CAS); off when empty.
+    BREAK_GLASS_USERNAME = env("BREAK_GLASS_USERNAME", "")
+    CAS_SERVER_URL = env("CAS_SERVER_URL", "")  # e.g. https://cas.univ.fr/cas/
+    CAS_TIMEOUT = env("CAS_TIMEOUT", 5.0, float)  # seconds, ticket validation
+    CAS_CA_FILE = env("CAS_CA_FILE", "")  # a private certificate authority
+    # Roles of CAS users: "directory" (ldap3 lookup by the CAS user id, with the LDAP_* settings)
+    # or "attributes" (the attributes CAS releases, named below).
+    CAS_ROLES_FROM = env("CAS_ROLES_FROM", "directory")
+    CAS_FIRST_NAME_ATTRIBUTE = env("CAS_FIRST_NAME_ATTRIBUTE", "givenName")
+    CAS_LAST_NAME_ATTRIBUTE = env("CAS_LAST_NAME_ATTRIBUTE", "sn")
+    CAS_EMAIL_ATTRIBUTE = env("CAS_EMAIL_ATTRIBUTE", "mail")
+    CAS_STUDENT_NUMBER_ATTRIBUTE = env("CAS_STUDENT_NUMBER_ATTRIBUTE", "supannEtuId")
+    CAS_GROUPS_ATTRIBUTE = env("CAS_GROUPS_ATTRIBUTE", "memberOf")
     LDAP_URLS = env("LDAP_URLS", "")  # several URLs, separated by spaces or commas: tried in order
     LDAP_START_TLS = env("LDAP_START_TLS", False, bool)
     LDAP_CA_FILE = env("LDAP_CA_FILE", "")
@@ -219,6 +238,8 @@ CONFIGS = {
 def unsafe_production_settings(config):
     """What makes ``config`` (a mapping) unsafe to serve real users with, as short sentences."""
     problems = []
+    if config.get("AUTH_TYPE") is None:
+        problems.append("AUTH_TYPE is not one of db, ldap, cas")
     for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
         value = config.get(name) or ""
         if name == "JWT_SECRET_KEY" and not value:

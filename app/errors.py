@@ -69,7 +69,8 @@ def _reason(exc):
     return None
 
 
-def _render(status, title, text):
+def render_page(status, title, text):
+    """The application's page (JSON under /api/) saying ``text``, with this status."""
     if request.path.startswith("/api/"):
         return {"message": str(text)}, status
     from flask_login import current_user
@@ -101,7 +102,7 @@ def _render_standalone(status, title, text, retry_after=None):
 
 def http_error(exc):
     title, text = MESSAGES.get(exc.code, (exc.name, exc.description))
-    return _render(exc.code, title, _reason(exc) or text)
+    return render_page(exc.code, title, _reason(exc) or text)
 
 
 def value_out_of_range(exc):
@@ -109,13 +110,13 @@ def value_out_of_range(exc):
     through to a query: the request was wrong, not the application."""
     _rollback()
     log.warning("Value refused by the database on %s: %s", request.path, exc)
-    return _render(400, MESSAGES[400][0], _l("A value you sent is out of range or of the wrong kind."))
+    return render_page(400, MESSAGES[400][0], _l("A value you sent is out of range or of the wrong kind."))
 
 
 def concurrent_change(exc):
     _rollback()
     log.info("Concurrent change refused on %s: %s", request.path, exc)
-    return _render(409, *MESSAGES[409])
+    return render_page(409, *MESSAGES[409])
 
 
 def database_unavailable(exc):
@@ -131,7 +132,7 @@ def internal_error(exc):
         return database_unavailable(original)
     log.error("Unexpected error on %s %s", request.method, request.path, exc_info=original)
     try:
-        return _render(500, *MESSAGES[500])
+        return render_page(500, *MESSAGES[500])
     except Exception:  # the page itself failed (the database again?): the plain page
         log.exception("The error page failed")
         return _render_standalone(500, *MESSAGES[500])
@@ -150,5 +151,5 @@ def init_app(app):
         app.register_error_handler(error, value_out_of_range)
     for error in (OperationalError, InterfaceError, DisconnectionError):
         app.register_error_handler(error, database_unavailable)
-    app.register_error_handler(SettingsMissing, lambda exc: _render(503, *NOT_SET_UP))
+    app.register_error_handler(SettingsMissing, lambda exc: render_page(503, *NOT_SET_UP))
 

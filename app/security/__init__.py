@@ -22,6 +22,11 @@ def init_app(app, appbuilder):
     headers.init_app(app)
     passwords.init_app(app)
     urls.init_app(app)
+    if appbuilder.sm.cas is not None:
+        from app.extensions import csrf
+        from app.security.cas_views import register as register_cas
+
+        register_cas(appbuilder, csrf)
     register(appbuilder)
     # After FAB's own before_request, which sets g.user.
     app.before_request(impersonation.audit_request)

@@ -7,7 +7,7 @@ cannot tell "directory down" from "wrong password"). ``auth_user_ldap`` is kept 
 import logging
 
 from flask import current_app, g, session
-from flask_appbuilder.const import AUTH_LDAP
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 
 from app import roles as R
@@ -15,6 +15,7 @@ from app.extensions import db
 from app.security import passwords, provisioning, sessions
 from app.security.impersonation import IMPERSONATOR_KEY
 from app.security.api import SecurityApi
+from app.security.cas import CasServer, CasSettings
 from app.security.directory import (
     ConfigurationError,
     Directory,
@@ -23,6 +24,7 @@ from app.security.directory import (
     acceptable_password,
     acceptable_username,
 )
+from app.security.cas_views import LoginCASView, UserRemoteView
 from app.security.views import GroupView, LoginDBView, LoginLDAPView, RoleView, UserLDAPView, UserView
 
 log = logging.getLogger(__name__)
@@ -36,14 +38,23 @@ class SecurityManager(FabSecurityManager):
     userstatschartview = None
     authdbview = LoginDBView
     authldapview = LoginLDAPView
+    authremoteuserview = LoginCASView
+    userremoteusermodelview = UserRemoteView
     security_api = SecurityApi
     resetmypasswordview = passwords.ChangeMyPasswordView
     resetpasswordview = passwords.ResetPasswordView
 
     def __init__(self, appbuilder):
         config = current_app.config
+        auth_type = config.get("AUTH_TYPE")
+        if auth_type not in (AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER):
+            raise ConfigurationError("AUTH_TYPE must be db, ldap or cas.")
         self.directory = None
-        if config.get("AUTH_TYPE") == AUTH_LDAP:
+        self.cas = CasServer(CasSettings.from_config(config)) if auth_type == AUTH_REMOTE_USER else None
+        self.cas_roles_from = (config.get("CAS_ROLES_FROM") or "directory").strip().lower()
+        if self.cas is not None and self.cas_roles_from not in ("directory", "attributes"):
+            raise ConfigurationError("CAS_ROLES_FROM must be 'directory' or 'attributes'.")
+        if auth_type == AUTH_LDAP or (self.cas is not None and self.cas_roles_from == "directory"):
             settings = DirectorySettings.from_config(config)
             config.setdefault("AUTH_LDAP_SERVER", settings.urls[0])  # FAB refuses to start without it
             self.directory = Directory(settings)
@@ -115,7 +126,35 @@ class SecurityManager(FabSecurityManager):
         provider = provider or self.auth_type_provider_name
         if provider == "ldap":
             return self._authenticate_ldap(username, password)
+        if self.cas is not None and not self._is_break_glass((username or "").strip()):
+            return None  # under CAS, only the break-glass account has a password here
         return self.auth_user_db(username, password)
+
+    def authenticate_cas(self, identity):
+        """The account of someone the CAS server vouched for (a ``CasIdentity``).
+
+        Returns None when the directory does not know them (roles from the directory) or their
+        account is deactivated. Raises DirectoryUnavailable.
+        """
+        if self.cas_roles_from == "directory":
+            person = self.directory.lookup(identity.user)
+        else:
+            person = provisioning.person_from_cas(identity, current_app.config)
+        if person is None:
+            log.info("CAS user %r is not in the directory: refused", identity.user)
+            return None
+        user = self.find_user(username=person.uid)
+        if user is not None and not user.is_active:
+            return None
+        return self._sign_in(user, person)
+
+    def _sign_in(self, user, person):
+        """Create or update the account of a proven ``person`` with their directory roles."""
+        roles = provisioning.directory_role_names(person, self.role_mapping, self.student_role)
+        user = provisioning.provision(self, user, person, roles)
+        if user is not None:
+            self.update_user_auth_stat(user)
+        return user
 
     def auth_user_ldap(self, username, password):
         try:
@@ -145,17 +184,18 @@ class SecurityManager(FabSecurityManager):
             user = self.find_user(username=person.uid)
             if user is not None and not user.is_active:
                 return None
-        roles = provisioning.directory_role_names(person, self.role_mapping, self.student_role)
-        user = provisioning.provision(self, user, person, roles)
-        if user is None:
-            return None
-        self.update_user_auth_stat(user)
-        return user
+        return self._sign_in(user, person)
 
     def _is_break_glass(self, username):
         """The optional local administrator who signs in with a database password, directory or not."""
-        name = (current_app.config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip()
+        config = current_app.config
+        name = (config.get("BREAK_GLASS_USERNAME") or config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip()
         return bool(name) and username.lower() == name.lower()
+
+    @property
+    def break_glass_enabled(self):
+        config = current_app.config
+        return bool((config.get("BREAK_GLASS_USERNAME") or config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip())
 
     # --- for templates -------------------------------------------------------------------------
 

@@ -75,7 +75,9 @@ class UserSession(Model):
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)
     expires_at = Column(DateTime, nullable=False)  # the absolute end, whatever the activity
     ended_at = Column(DateTime)
-    end_reason = Column(String(16))  # logout, password, deactivated, idle, expired
+    end_reason = Column(String(16))  # logout, password, deactivated, idle, expired, single-logout
+    # SHA-256 of the CAS service ticket that opened it: the CAS server's single logout names it.
+    sso_ticket_hash = Column(String(64), index=True)
 
 
 class RateLimitCounter(Model):

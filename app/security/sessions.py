@@ -27,22 +27,23 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(user, kind=WEB, lifetime=None):
+def start(user, kind=WEB, lifetime=None, sso_ticket=None):
     """Open a session for ``user``; returns its token (for the cookie or the JWT). Commits."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     lifetime = lifetime or current_app.config["SESSION_ABSOLUTE_LIFETIME"]
     db.session.add(UserSession(token_hash=_hash(token), user_id=user.id, kind=kind, created_at=now,
-                               last_seen_at=now, expires_at=now + lifetime))
+                               last_seen_at=now, expires_at=now + lifetime,
+                               sso_ticket_hash=_hash(sso_ticket) if sso_ticket else None))
     db.session.commit()
     return token
 
 
-def start_web(user):
+def start_web(user, sso_ticket=None):
     """After a browser login: a fresh cookie session holding the new token."""
     session.clear()
     session.permanent = True  # PERMANENT_SESSION_LIFETIME then applies to the cookie too
-    session[SESSION_KEY] = start(user, WEB)
+    session[SESSION_KEY] = start(user, WEB, sso_ticket=sso_ticket)
 
 
 def find(token):
@@ -73,6 +74,12 @@ def end(token, reason):
     """End one session (logout). Commits."""
     if token:
         _end_rows(UserSession.token_hash == _hash(token), reason)
+
+
+def end_by_sso_ticket(ticket, reason="single-logout"):
+    """End the session that a CAS service ticket opened (the CAS server's single logout). Commits."""
+    if ticket:
+        _end_rows(UserSession.sso_ticket_hash == _hash(ticket), reason)
 
 
 def end_all(user_id, reason, keep=None):

@@ -74,6 +74,11 @@ class LoginMixin:
 
     @expose("/logout/", methods=["POST"])
     def logout(self):
+        self._end_session()
+        flash(_l("You are signed out."), "info")
+        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
+
+    def _end_session(self):
         user = self._get_authenticated_user()
         impersonation.end_on_logout()
         sessions.end(sessions.current_token(), "logout")
@@ -81,8 +86,6 @@ class LoginMixin:
         session.clear()
         if user is not None:
             self.appbuilder.sm.on_user_logout(user)
-        flash(_l("You are signed out."), "info")
-        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
 
 
 class LoginDBView(LoginMixin, AuthDBView):

@@ -25,12 +25,14 @@ def upgrade():
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("end_reason", sa.String(length=16), nullable=True),
+        sa.Column("sso_ticket_hash", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(["user_id"], ["ab_user.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
     )
     with op.batch_alter_table("user_session") as batch_op:
         batch_op.create_index(batch_op.f("ix_user_session_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_user_session_sso_ticket_hash"), ["sso_ticket_hash"], unique=False)
     op.create_table(
         "rate_limit_counter",
         sa.Column("key", sa.String(length=300), nullable=False),
@@ -43,5 +45,6 @@ def upgrade():
 def downgrade():
     op.drop_table("rate_limit_counter")
     with op.batch_alter_table("user_session") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_user_session_sso_ticket_hash"))
         batch_op.drop_index(batch_op.f("ix_user_session_user_id"))
     op.drop_table("user_session")
