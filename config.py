@@ -236,31 +236,35 @@ CONFIGS = {
 }
 
 
+def _secret_problem(name, value):
+    if not value:
+        return f"{name} is not set"
+    if value == DEV_SECRET_KEY:
+        return f"{name} is the published development value"
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        return f"{name} is shorter than {SECRET_KEY_MIN_LENGTH} characters"
+    return None
+
+
+def _public_url_problem(url):
+    if not url:
+        return "PUBLIC_URL is not set"
+    return None if url.startswith("https://") else "PUBLIC_URL is not an https:// address"
+
+
 def unsafe_production_settings(config):
     """What makes ``config`` (a mapping) unsafe to serve real users with, as short sentences."""
-    problems = []
-    if config.get("AUTH_TYPE") is None:
-        problems.append("AUTH_TYPE is not one of db, ldap, cas")
-    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
-        value = config.get(name) or ""
-        if name == "JWT_SECRET_KEY" and not value:
-            continue  # optional: SECRET_KEY signs the tokens then
-        if not value:
-            problems.append(f"{name} is not set")
-        elif value == DEV_SECRET_KEY:
-            problems.append(f"{name} is the published development value")
-        elif len(value) < SECRET_KEY_MIN_LENGTH:
-            problems.append(f"{name} is shorter than {SECRET_KEY_MIN_LENGTH} characters")
-    if (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite"):
-        problems.append("DATABASE_URL is SQLite (use PostgreSQL)")
-    public_url = config.get("PUBLIC_URL") or ""
-    if not public_url:
-        problems.append("PUBLIC_URL is not set")
-    elif not public_url.startswith("https://"):
-        problems.append("PUBLIC_URL is not an https:// address")
-    if config.get("DEBUG"):
-        problems.append("FLASK_DEBUG is on")
-    return problems
+    problems = [
+        _secret_problem("SECRET_KEY", config.get("SECRET_KEY")),
+        # Optional: SECRET_KEY signs the API's tokens when it is unset.
+        _secret_problem("JWT_SECRET_KEY", config.get("JWT_SECRET_KEY")) if config.get("JWT_SECRET_KEY") else None,
+        "DATABASE_URL is SQLite (use PostgreSQL)"
+        if (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite") else None,
+        _public_url_problem(config.get("PUBLIC_URL") or ""),
+        "FLASK_DEBUG is on" if config.get("DEBUG") else None,
+        "AUTH_TYPE is not one of db, ldap, cas" if "AUTH_TYPE" in config and config["AUTH_TYPE"] is None else None,
+    ]
+    return [problem for problem in problems if problem]
 
 
 class UnsafeConfiguration(SystemExit):

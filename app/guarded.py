@@ -57,19 +57,24 @@ def guard_parameters():
     database), numbers too large for the database anywhere in the query string, and ids of FAB's
     ``/show/<pk>``, ``/edit/<pk>``… that are not whole numbers in range (a 404: no such row).
     """
+    _check_query_string()
+    pk = (request.view_args or {}).get("pk")
+    if isinstance(pk, str):
+        view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
+        if _integer_pk(view) and not (pk.isdigit() and int(pk) <= MAX_ID):
+            abort(404)
+
+
+def _check_query_string():
     max_size = current_app.config.get("FAB_API_MAX_PAGE_SIZE", 100)
     for name, value in request.args.items(multi=True):
+        # Same matching as FAB's urltools: any argument whose name contains "psize_" or "page_".
         if "psize_" in name and not _whole(value, 1, max_size):
             abort(400, _l("The page size must be a whole number from 1 to %(max)d.", max=max_size))
         if "page_" in name and not _whole(value, 0, MAX_PAGE):
             abort(400, _l("The page number must be a whole number."))
         if _HUGE_NUMBER.match(value or ""):
             abort(400, _l("A number in the address is too large."))
-    pk = (request.view_args or {}).get("pk")
-    if isinstance(pk, str):
-        view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
-        if _integer_pk(view) and not (pk.isdigit() and int(pk) <= MAX_ID):
-            abort(404)
 
 
 def init_app(app):

@@ -42,6 +42,15 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
+class _Talisman(Talisman):
+    """Talisman also believes any client's X-Forwarded-Proto for HSTS: only the request's scheme
+    counts here, which ProxyFix sets from the trusted proxies alone (TRUSTED_PROXIES)."""
+
+    def _set_hsts_headers(self, headers):
+        if request.is_secure:
+            super()._set_hsts_headers(headers)
+
+
 def no_store(response):
     if request.endpoint not in STATIC_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
@@ -50,7 +59,7 @@ def no_store(response):
 
 def init_app(app):
     config = app.config
-    Talisman(
+    _Talisman(
         app,
         content_security_policy=content_security_policy(config),
         content_security_policy_nonce_in=["script-src"],

@@ -46,18 +46,7 @@ class SecurityManager(FabSecurityManager):
 
     def __init__(self, appbuilder):
         config = current_app.config
-        auth_type = config.get("AUTH_TYPE")
-        if auth_type not in (AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER):
-            raise ConfigurationError("AUTH_TYPE must be db, ldap or cas.")
-        self.directory = None
-        self.cas = CasServer(CasSettings.from_config(config)) if auth_type == AUTH_REMOTE_USER else None
-        self.cas_roles_from = (config.get("CAS_ROLES_FROM") or "directory").strip().lower()
-        if self.cas is not None and self.cas_roles_from not in ("directory", "attributes"):
-            raise ConfigurationError("CAS_ROLES_FROM must be 'directory' or 'attributes'.")
-        if auth_type == AUTH_LDAP or (self.cas is not None and self.cas_roles_from == "directory"):
-            settings = DirectorySettings.from_config(config)
-            config.setdefault("AUTH_LDAP_SERVER", settings.urls[0])  # FAB refuses to start without it
-            self.directory = Directory(settings)
+        self._init_sign_in(config)
         try:
             self.role_mapping = provisioning.parse_role_mapping(config.get("LDAP_ROLE_MAPPING") or "{}")
         except ValueError as exc:
@@ -68,6 +57,21 @@ class SecurityManager(FabSecurityManager):
                 f"LDAP_STUDENT_ROLE={self.student_role!r} is not a role: {', '.join(R.ALL_ROLES)}"
             )
         super().__init__(appbuilder)
+
+    def _init_sign_in(self, config):
+        """The CAS server and the directory this configuration signs people in with."""
+        auth_type = config.get("AUTH_TYPE")
+        if auth_type not in (AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER):
+            raise ConfigurationError("AUTH_TYPE must be db, ldap or cas.")
+        self.cas = CasServer(CasSettings.from_config(config)) if auth_type == AUTH_REMOTE_USER else None
+        self.cas_roles_from = (config.get("CAS_ROLES_FROM") or "directory").strip().lower()
+        if self.cas is not None and self.cas_roles_from not in ("directory", "attributes"):
+            raise ConfigurationError("CAS_ROLES_FROM must be 'directory' or 'attributes'.")
+        self.directory = None
+        if auth_type == AUTH_LDAP or (self.cas is not None and self.cas_roles_from == "directory"):
+            settings = DirectorySettings.from_config(config)
+            config.setdefault("AUTH_LDAP_SERVER", settings.urls[0])  # FAB refuses to start without it
+            self.directory = Directory(settings)
 
     # --- sessions (app.security.sessions) -------------------------------------------------------
 
