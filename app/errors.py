@@ -69,10 +69,11 @@ def _reason(exc):
     return None
 
 
-def render_page(status, title, text):
+def render_page(status, title, text, headers=None):
     """The application's page (JSON under /api/) saying ``text``, with this status."""
+    headers = headers or {}
     if request.path.startswith("/api/"):
-        return {"message": str(text)}, status
+        return {"message": str(text)}, status, headers
     from flask_login import current_user
 
     if not hasattr(g, "user"):  # errors raised before FAB's before_request (e.g. CSRF) have no g.user
@@ -82,6 +83,7 @@ def render_page(status, title, text):
         render_template("conpere/error.html", title=title, text=text, status=status,
                         base_template=appbuilder.base_template, appbuilder=appbuilder),
         status,
+        headers,
     )
 
 
@@ -102,7 +104,9 @@ def _render_standalone(status, title, text, retry_after=None):
 
 def http_error(exc):
     title, text = MESSAGES.get(exc.code, (exc.name, exc.description))
-    return render_page(exc.code, title, _reason(exc) or text)
+    # A 405 says which methods the address accepts (RFC 9110); werkzeug's own answer did.
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
+    return render_page(exc.code, title, _reason(exc) or text, headers)
 
 
 def value_out_of_range(exc):
