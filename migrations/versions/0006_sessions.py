@@ -1,14 +1,14 @@
 """Server-side sessions (browser and API) and the shared rate-limit counters.
 
-Revision ID: 0005_sessions
-Revises: 0004
+Revision ID: 0006_sessions
+Revises: 0005_api_service_accounts
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0005_sessions"
-down_revision = "0004"
+revision = "0006_sessions"
+down_revision = "0005_api_service_accounts"
 branch_labels = None
 depends_on = None
 
