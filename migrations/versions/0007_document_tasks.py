@@ -1,13 +1,13 @@
 """Documents prepared off the request (large extractions and ZIPs), with their progress.
 
-Revision ID: 0006_document_tasks
-Revises: 0005_api_service_accounts
+Revision ID: 0007_document_tasks
+Revises: 0006_sessions
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_document_tasks"
-down_revision = "0005_api_service_accounts"
+revision = "0007_document_tasks"
+down_revision = "0006_sessions"
 branch_labels = None
 depends_on = None
 
