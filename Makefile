@@ -12,17 +12,22 @@ PYTEST_ARGS ?= -n auto
 # The demo's data goes through SOAP: a simulated Apogée serves the demo university (in the
 # background, on APOGEE_SIMULATOR_PORT or a free port, stopped with `make run`), the sync loads
 # it, then the demo accounts and contracts are added. `make demo` loads it without Apogée.
+# `make run SIS=pegase`: the same through a simulated Pégase (REST, docs/pegase.md); its programmes
+# are keyed with the demo's version (101), so one demo database serves either system.
+SIS ?= apogee
 run: setup db
 	@set -e; \
+	case "$(SIS)" in apogee|pegase) ;; *) echo "SIS=$(SIS) is unknown: apogee or pegase" >&2; exit 2;; esac; \
 	sim_port=$${APOGEE_SIMULATOR_PORT:-$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
-	$(FLASK) apogee-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
+	$(FLASK) $(SIS)-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
 	trap 'kill $$sim_pid 2>/dev/null || true' EXIT INT TERM; \
-	export APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/; \
+	export SIS=$(SIS) APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/; \
+	export PEGASE_BASE_URL=http://127.0.0.1:$$sim_port PEGASE_USER=svc-api PEGASE_PASSWORD=secret PEGASE_PROGRAMME_VERSION=101; \
 	$(FLASK) sync-demo; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
 	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
-	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
+	echo "$(SIS) simulator: http://127.0.0.1:$$sim_port/"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup

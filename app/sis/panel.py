@@ -15,7 +15,7 @@ from markupsafe import Markup
 from app import policy
 from app.sis.cache import MISSING, TTLCache
 from app.sis.interface import SisError
-from app.sis.service import get_sis
+from app.sis.service import get_sis, system_name
 
 log = logging.getLogger(__name__)
 _cache = TTLCache()
@@ -29,7 +29,6 @@ REASONS = {
     "not-configured": _l("The connection to %(system)s is not configured."),
 }
 UNEXPECTED = _l("An unexpected error occurred while reading %(system)s's answer.")
-SYSTEMS = {"apogee": "Apogée", "pegase": "Pégase"}
 # What each system cannot give: said on the page rather than left blank or guessed.
 NOT_GIVEN = {
     "apogee": _l("Apogée gives neither the special arrangements (« régimes spéciaux d'études ») nor a parallel "
@@ -38,10 +37,6 @@ NOT_GIVEN = {
                  "counted from its registrations. Only the grades and results whose publication Pégase allows "
                  "are shown."),
 }
-
-
-def system_name():
-    return SYSTEMS.get(current_app.config.get("SIS_BACKEND"), "Apogée")
 
 
 def reason_of(error):

@@ -6,15 +6,12 @@ system they came from (« issu de Pégase »); the referent maps codes to needs 
 (``Accommodation.sis_codes``, by default the need's own code). The student may untick them, the
 DETU sets their hours as for any need.
 """
-from flask import current_app
 from sqlalchemy import select
 
 from app.catalog.models import Accommodation
 from app.contracts.models import ContractAccommodation
 from app.extensions import db
-
-SYSTEM_NAMES = {"pegase": "Pégase", "apogee": "Apogée"}
-
+from app.sis.service import system_name
 
 def matching_needs(codes):
     """The active needs of the catalogue that these system codes tick."""
@@ -31,7 +28,7 @@ def prefill_needs(contract, registration):
     needs = matching_needs(registration.arrangements if registration is not None else ())
     if not needs:
         return []
-    source = SYSTEM_NAMES.get(current_app.config.get("SIS_BACKEND"), "SIS")
+    source = system_name()
     present = {item.accommodation_id: item for item in contract.accommodations}
     for need in needs:
         item = present.get(need.id)

@@ -6,6 +6,7 @@ from flask import current_app
 from app.sis.interface import SisNotConfigured
 
 _lock = threading.Lock()
+SYSTEM_NAMES = {"apogee": "Apogée", "pegase": "Pégase"}  # SIS=apogee|pegase, as users read it
 
 # Settings that make a different client when they change (tests point the app at a simulator).
 _KEYS = (
@@ -14,6 +15,12 @@ _KEYS = (
     "APOGEE_CONNECT_TIMEOUT", "APOGEE_READ_TIMEOUT", "APOGEE_RETRIES", "APOGEE_BACKOFF",
     "APOGEE_CONCURRENCY", "APOGEE_PAGE_TIMEOUT",
 )
+
+
+def system_name(config=None):
+    """The configured system's name, as pages and messages say it."""
+    config = current_app.config if config is None else config
+    return SYSTEM_NAMES.get(config.get("SIS_BACKEND"), "Apogée")
 
 
 def get_sis(app=None, for_pages=False):

@@ -211,10 +211,10 @@ class PegaseSimulator:
             entries = []  # nothing changed since then
         chunk = entries[page * size:(page + 1) * size]
         results = []
-        for number, key in chunk:
+        for number, key, year in chunk:
             student = self.dataset.student(number)
-            registration = next((r for r in records.history(student) if r.key == key
-                                 and r.year == self._year_of(period)), None) if student else None
+            registration = next((r for r in records.history(student) if r.key == key and r.year == year),
+                                None) if student else None
             if registration is not None:
                 results.append(records.flux_entry(student, registration, self.dataset.programmes[key],
                                                   self.extras_of(number)))
@@ -228,7 +228,7 @@ class PegaseSimulator:
         return int(period[4:])
 
     def _flux_of(self, period):
-        """(learner, programme) of every registration of the period (all periods when None), valid
+        """(learner, programme, year) of every registration of the period (all periods when None), valid
         or cancelled, in a stable order. The generated students' part is computed once per period
         (it is what costs); students materialised by tests or the demo are read each time."""
         year = self._year_of(period)
@@ -252,7 +252,7 @@ class PegaseSimulator:
             student = self.dataset.student(number)
             for r in records.history(student) if student else ():
                 if (year is None or r.year == year) and r.key in self.dataset.programmes:
-                    found.append((number, r.key))
+                    found.append((number, r.key, r.year))
         return found
 
     def lireInscriptions(self, request, structure, learner):
