@@ -136,12 +136,24 @@ def _mail_contact(email):
     }
 
 
+def _parallel(extras, year):
+    if extras is None or not extras.parallel_course:
+        return {}
+    return {"filiere": {"code": extras.parallel_course, "contexteConsommation": f"{year}-09-01"},
+            "convention": extras.convention}
+
+
+def _situation(registration, extras):
+    return {
+        "amenagementsSpecifiques": list(extras.arrangements) if extras else [],
+        "souhaitAmenagement": bool(extras and extras.arrangements),
+        "profilsSpecifiques": [registration.profile[0]] if registration.profile else [],
+    }
+
+
 def _inscription(student, registration, programme, extras, first_year):
     year = registration.year
-    parallel = {}
-    if extras is not None and extras.parallel_course:
-        parallel = {"filiere": {"code": extras.parallel_course, "contexteConsommation": f"{year}-09-01"},
-                    "convention": extras.convention}
+    again = bool(first_year and year > first_year)
     return {
         "idApprenant": uid("identity", student.number), "codeEtablissement": STRUCTURE,
         "cible": {
@@ -155,22 +167,18 @@ def _inscription(student, registration, programme, extras, first_year):
                         "nature": "ObjetFormation"}],
             "periode": _period(year),
         },
-        "origine": "reinscription" if first_year and year > first_year else "parcoursup",
+        "origine": "reinscription" if again else "parcoursup",
         "principale": registration.primary, "statutInscription": _status(registration),
-        "contexteInscription": "reins" if first_year and year > first_year else "primo",
+        "contexteInscription": "reins" if again else "primo",
         "statutPaiement": "paye" if registration.paid else "non_paye",
         "regimeInscription": {"nomenclature": "RegimeInscription", "code": registration.regime_code,
                               "libelle": registration.regime_label, "contexteConsommation": f"{year}-09-01"},
         "boursesEtAides": [],
-        "situationPersonnelleInscription": {
-            "amenagementsSpecifiques": list(extras.arrangements) if extras else [],
-            "souhaitAmenagement": bool(extras and extras.arrangements),
-            "profilsSpecifiques": [registration.profile[0]] if registration.profile else [],
-        },
+        "situationPersonnelleInscription": _situation(registration, extras),
         "cvec": {"numero": f"CVE{student.number}{year}"},
         "situationUniversitaire": {"cesure": extras.gap_year if extras else "SANS", "mobilite": "SANS"},
         "situationPrecedente": {"anneePrecedente": year - 1},
-        "cursusParallele": parallel, "ecoleDoctorale": {},
+        "cursusParallele": _parallel(extras, year), "ecoleDoctorale": {},
         "accords": [{"estAccepte": True, "dateValidation": f"{year}-09-01", "documentAApprouver": {
             "code": "CHARTE", "codeStructure": STRUCTURE, "libelleAffichage": "Charte des examens",
             "contenu": "Je m'engage à respecter la charte des examens.", "libelleAcceptation": "J'accepte",
@@ -292,25 +300,29 @@ def _grade(text):
 
 
 def _chemin(path, code, short, label, results):
-    first = next((r for r in results if r.session == "1"), None)
-    second = next((r for r in results if r.session == "2"), None)
+    sessions = {r.session: r for r in results}
+    first, second = sessions.get("1"), sessions.get("2")
     final = second or first
     done = bool(final and final.final)
     return {
         "codeChemin": path, "objetFeuille": {"code": code, "libelleCourt": short, "libelleLong": label},
         "bareme": 20 if results else None,
-        "noteSession1": _grade(first.grade) if first else None,
-        "resultatSession1": _result(first.outcome) if first else None,
+        **_grades(first, "noteSession1", "resultatSession1"),
         "delibereSession1": first.final if first else None,
         "concerneParSession2": second is not None,
-        "noteSession2": _grade(second.grade) if second else None,
-        "resultatSession2": _result(second.outcome) if second else None,
-        "noteFinale": _grade(final.grade) if done else None,
-        "resultatFinal": _result(final.outcome) if done else None,
+        **_grades(second, "noteSession2", "resultatSession2"),
+        **_grades(final if done else None, "noteFinale", "resultatFinal"),
         "delibereFinales": done if results else None,
         "publieSession1": True, "publieSession2": True, "publieEvaluationsFinales": done,
         "listeTypeAmenagement": [], "listeControle": [],
     }
+
+
+def _grades(result, grade, outcome):
+    """A session's grade and result under their names in ``CursusPubliable``; null without one."""
+    if result is None:
+        return {grade: None, outcome: None}
+    return {grade: _grade(result.grade), outcome: _result(result.outcome)}
 
 
 def published_results(dataset, student, year, path):

@@ -16,9 +16,9 @@ from collections import Counter, deque
 import jwt
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from simulators import serving
 from simulators.pegase import records
 from simulators.pegase.extras import PegaseExtras, drawn
 
@@ -173,16 +173,9 @@ class PegaseSimulator:
         behaviour = self.behaviour
         if behaviour.latency:
             time.sleep(behaviour.latency)
-        incident = behaviour.incident(operation)
-        if incident:
-            kind, value = incident
-            if kind == "http":
-                return _error(value, "Injected failure")
-            if kind == "garbage":
-                return Response("<html><body>Proxy error</body></html>", status=200, content_type="application/json")
-            if kind == "raw":
-                return _json(value)
-            time.sleep(value)  # "hang": then answer normally
+        injected = _incident(behaviour.incident(operation))
+        if injected is not None:
+            return injected
         learner = args.get("learner") or request.args.get("codeApprenant")
         if learner in behaviour.student_hangs:
             time.sleep(behaviour.student_hangs[learner])
@@ -209,16 +202,16 @@ class PegaseSimulator:
             entries = [e for e in entries if e[0] == learner]
         if since and since > records._stamp(self._year_of(period) or self.dataset.year):
             entries = []  # nothing changed since then
-        chunk = entries[page * size:(page + 1) * size]
-        results = []
-        for number, key, year in chunk:
-            student = self.dataset.student(number)
-            registration = next((r for r in records.history(student) if r.key == key and r.year == year),
-                                None) if student else None
-            if registration is not None:
-                results.append(records.flux_entry(student, registration, self.dataset.programmes[key],
-                                                  self.extras_of(number)))
-        return _page(results, page, size, len(entries), "resultats")
+        results = [self._flux_entry(*entry) for entry in entries[page * size:(page + 1) * size]]
+        return _page([r for r in results if r is not None], page, size, len(entries), "resultats")
+
+    def _flux_entry(self, number, key, year):
+        student = self.dataset.student(number)
+        registration = next((r for r in records.history(student) if r.key == key and r.year == year),
+                            None) if student else None
+        if registration is None:
+            return None
+        return records.flux_entry(student, registration, self.dataset.programmes[key], self.extras_of(number))
 
     def _year_of(self, period):
         if period is None:
@@ -314,17 +307,17 @@ class PegaseSimulator:
         page, size = _pageable(request, default_size=10, maximum=MAX_PAGE, allow_all=True)
         if structure != records.STRUCTURE:
             return _page([], page, size, 0, "items")
-        learner = request.args.get("codeApprenant")
-        exact = request.args.get("exact", "true") != "false"
-        if learner and exact:
-            numbers = [learner] if self.dataset.student(learner) else []
-        else:
-            numbers = [n for n in self.dataset.all_numbers() if not learner or learner in n]
+        numbers = self._identity_numbers(request.args.get("codeApprenant"), request.args.get("exact", "true") != "false")
         total = len(numbers)
         if size != -1:
             numbers = numbers[page * size:(page + 1) * size]
         items = [records.identity_summary(self.dataset.student(n)) for n in numbers]
         return _page(items, page, size if size != -1 else total, total, "items")
+
+    def _identity_numbers(self, learner, exact):
+        if learner and exact:
+            return [learner] if self.dataset.student(learner) else []
+        return [n for n in self.dataset.all_numbers() if not learner or learner in n]
 
     def lireIdentiteByUUID(self, request, structure, identity):
         number = self._number_of_identity(str(identity))
@@ -351,29 +344,17 @@ class PegaseSimulator:
 
     def serve(self, host="127.0.0.1", port=0):
         """A threaded HTTP server (not started): ``server.serve_forever()``; ``server.port``."""
-        return make_server(host, port, self, threaded=True, request_handler=_QuietHandler)
+        return serving.serve(self, host, port)
 
     def start(self, host="127.0.0.1", port=0):
         """Serve in a daemon thread; returns the running server (``base_url``, ``shutdown()``)."""
-        server = self.serve(host, port)
-        server.base_url = f"http://{host}:{server.port}"
-        thread = threading.Thread(target=server.serve_forever, name="pegase-simulator", daemon=True)
-        thread.start()
-        server.thread = thread
-        return server
+        return serving.start(self, host, port, "", "pegase-simulator")
 
 
 class _Refusal(Exception):
     def __init__(self, status, message):
         super().__init__(message)
         self.status, self.message = status, message
-
-
-class _QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, *args, **kwargs):
-        pass
 
 
 def _json(value):
@@ -401,9 +382,29 @@ def _pageable(request, default_size, maximum, required=False, allow_all=False):
         raise _Refusal(400, "La pagination est obligatoire")
     page = 0 if page is None else page
     size = default_size if size is None else size
-    if page < 0 or (size == -1 and not allow_all) or size == 0 or size < -1 or size > maximum:
+    if page < 0 or not _valid_size(size, maximum, allow_all):
         raise _Refusal(400, f"La pagination est invalide (taille limitée à {maximum})")
     return page, size
+
+
+def _valid_size(size, maximum, allow_all):
+    """1 to ``maximum``; -1 (everything) where the API allows it."""
+    return 0 < size <= maximum or (size == -1 and allow_all)
+
+
+def _incident(incident):
+    """The answer of an injected incident, or None (none, or a hang that has now waited)."""
+    if not incident:
+        return None
+    kind, value = incident
+    if kind == "http":
+        return _error(value, "Injected failure")
+    if kind == "garbage":
+        return Response("<html><body>Proxy error</body></html>", status=200, content_type="application/json")
+    if kind == "raw":
+        return _json(value)
+    time.sleep(value)  # "hang": then answer normally
+    return None
 
 
 def _page(items, page, size, total, name):

@@ -37,26 +37,12 @@ class PegaseSettings:
 
     @classmethod
     def from_config(cls, config, **overrides):
-        verify = config.get("PEGASE_CA_BUNDLE") or config.get("PEGASE_VERIFY_TLS", True)
-        values = dict(
-            base_url=config.get("PEGASE_BASE_URL") or "",
-            api_urls={api: config.get(f"PEGASE_{api.upper()}_URL") for api in PATHS if config.get(f"PEGASE_{api.upper()}_URL")},
-            auth_url=config.get("PEGASE_AUTH_URL") or "",
-            user=config.get("PEGASE_USER") or "",
-            password=config.get("PEGASE_PASSWORD") or "",
-            structure=config.get("PEGASE_STRUCTURE") or "ETAB00",
-            period_code=config.get("PEGASE_PERIOD_CODE") or "PER-{year}",
-            programme_version=config.get("PEGASE_PROGRAMME_VERSION") or "PEG",
-            verify=verify,
-            connect_timeout=float(config.get("PEGASE_CONNECT_TIMEOUT", 5)),
-            read_timeout=float(config.get("PEGASE_READ_TIMEOUT", 30)),
-            retries=max(0, int(config.get("PEGASE_RETRIES", 2))),
-            backoff=float(config.get("PEGASE_BACKOFF", 0.5)),
-            concurrency=max(1, int(config.get("PEGASE_CONCURRENCY", 8))),
-            page_size=min(500, max(1, int(config.get("PEGASE_PAGE_SIZE", 500)))),
-            token_margin=float(config.get("PEGASE_TOKEN_MARGIN", 300)),
-            listing_seconds=float(config.get("PEGASE_LISTING_SECONDS", 60)),
-        )
+        """The settings from the app's ``PEGASE_*`` configuration; unset or empty keeps the default."""
+        values = {name: convert(config[key]) for key, (name, convert) in _FROM_CONFIG.items()
+                  if config.get(key) not in (None, "")}
+        values["api_urls"] = {api: config[f"PEGASE_{api.upper()}_URL"] for api in PATHS
+                              if config.get(f"PEGASE_{api.upper()}_URL")}
+        values["verify"] = config.get("PEGASE_CA_BUNDLE") or config.get("PEGASE_VERIFY_TLS", True)
         values.update(overrides)
         return cls(**values)
 
@@ -83,3 +69,23 @@ class PegaseSettings:
 
     def period(self, year):
         return self.period_code.format(year=year)
+
+
+# PEGASE_<NAME> -> (field, conversion of the configured value)
+_FROM_CONFIG = {
+    "PEGASE_BASE_URL": ("base_url", str),
+    "PEGASE_AUTH_URL": ("auth_url", str),
+    "PEGASE_USER": ("user", str),
+    "PEGASE_PASSWORD": ("password", str),
+    "PEGASE_STRUCTURE": ("structure", str),
+    "PEGASE_PERIOD_CODE": ("period_code", str),
+    "PEGASE_PROGRAMME_VERSION": ("programme_version", str),
+    "PEGASE_CONNECT_TIMEOUT": ("connect_timeout", float),
+    "PEGASE_READ_TIMEOUT": ("read_timeout", float),
+    "PEGASE_RETRIES": ("retries", lambda value: max(0, int(value))),
+    "PEGASE_BACKOFF": ("backoff", float),
+    "PEGASE_CONCURRENCY": ("concurrency", lambda value: max(1, int(value))),
+    "PEGASE_PAGE_SIZE": ("page_size", lambda value: min(500, max(1, int(value)))),
+    "PEGASE_TOKEN_MARGIN": ("token_margin", float),
+    "PEGASE_LISTING_SECONDS": ("listing_seconds", float),
+}

@@ -190,32 +190,24 @@ class PegaseSystem(StudentInformationSystem):
     # --- one student
 
     def student(self, student_number, year):
-        what = "lireInscriptions"
-        dossier = self.client.get("ins", self._dossier_path(student_number), what)
+        dossier = self._dossier(student_number)
         if dossier is None:
             return StudentSnapshot(student_number, None, None, ())
-        if not isinstance(dossier, dict):
-            raise bad_shape(what, "not an object")
         learner = get(dossier, "apprenant") or {}
         inscriptions = [i for i in items(dossier.get("inscriptions")) if isinstance(i, dict)]
-        detail = self._identity(next((text(i.get("idApprenant")) for i in inscriptions if i.get("idApprenant")), None))
-        civil = get(learner, "etatCivil") or {}
-        identity = StudentIdentity(
-            student_number=text(learner.get("code")) or student_number,
-            ine=text(get(detail, "profilApprenant", "ineMaitre")) or text(get(learner, "bac", "ine")),
-            last_name=text(civil.get("nomUsuel")) or text(civil.get("nomDeNaissance")) or "",
-            first_name=text(civil.get("prenom")) or "",
-            birth_date=parse_date(get(learner, "naissance", "dateDeNaissance")),
-        )
-        contact = None
-        email = text(get(detail, "profilApprenant", "donneesContact", "adresseElectroniqueInstitutionnelle")) \
-            or text(get(detail, "email")) or _personal_mail(learner)
-        if email:
-            contact = StudentContact(email=email, directory_login=None)  # Pégase does not know the directory login
-        registrations = tuple(
-            r for r in (self._registration(i, inscriptions) for i in inscriptions if _year(i) == year) if r
-        )
-        return StudentSnapshot(student_number, identity, contact, registrations)
+        detail = self._identity(next(filter(None, (text(i.get("idApprenant")) for i in inscriptions)), None))
+        registrations = tuple(filter(None, (self._registration(i, inscriptions) for i in inscriptions
+                                            if _year(i) == year)))
+        return StudentSnapshot(student_number, _identity_of(learner, detail, student_number),
+                               _contact_of(learner, detail), registrations)
+
+    def _dossier(self, student_number):
+        """The learner's file (INS), None when Pégase does not know them."""
+        what = "lireInscriptions"
+        dossier = self.client.get("ins", self._dossier_path(student_number), what)
+        if dossier is not None and not isinstance(dossier, dict):
+            raise bad_shape(what, "not an object")
+        return dossier
 
     def _dossier_path(self, student_number):
         return f"/gestion/inscription/{quote(self.settings.structure, safe='')}/{quote(student_number, safe='')}/"
@@ -228,23 +220,20 @@ class PegaseSystem(StudentInformationSystem):
 
     def _registration(self, inscription, inscriptions):
         target = get(inscription, "cible") or {}
-        code = text(target.get("code"))
-        year = _year(inscription)
+        code, year = text(target.get("code")), _year(inscription)
         if not code or year is None:
             return None
         formation = get(target, "formation") or {}
         programme = self._programme(target, None, text(formation.get("code")), text(target.get("UAIStructurePrincipale")))
-        enrolments = sum(1 for other in inscriptions
-                         if text(get(other, "cible", "code")) == code and (_year(other) or 0) <= year and is_valid(other))
         situation = get(inscription, "situationPersonnelleInscription") or {}
         regime = get(inscription, "regimeInscription") or {}
-        profiles = [text(p) for p in items(situation.get("profilsSpecifiques")) if text(p)]
+        profiles = _codes(situation.get("profilsSpecifiques"))
         return RegistrationRecord(
             year=year, programme=programme, is_primary=inscription.get("principale") is True,
             is_cancelled=not is_valid(inscription), profile_code=profiles[0] if profiles else None,
             regime_code=text(regime.get("code")), regime_label=text(regime.get("libelle")),
-            enrolment_count=max(1, enrolments), is_paid=inscription.get("statutPaiement") in PAID,
-            arrangements=tuple(sorted({text(c) for c in items(situation.get("amenagementsSpecifiques")) if text(c)})),
+            enrolment_count=_enrolments(inscriptions, code, year), is_paid=inscription.get("statutPaiement") in PAID,
+            arrangements=tuple(sorted(set(_codes(situation.get("amenagementsSpecifiques"))))),
             parallel_course=text(get(inscription, "cursusParallele", "filiere", "code")),
         )
 
@@ -287,6 +276,34 @@ class PegaseSystem(StudentInformationSystem):
                f"/apprenants/{quote(student_number, safe='')}/chemins/{quote(path, safe='')}")
         rows = self.client.get("coc", url, "listerCursusPubliableApprenant") or []
         return {text(get(r, "objetFeuille", "code")): r for r in items(rows) if isinstance(r, dict)}
+
+
+def _identity_of(learner, detail, student_number):
+    civil = get(learner, "etatCivil") or {}
+    return StudentIdentity(
+        student_number=text(learner.get("code")) or student_number,
+        ine=text(get(detail, "profilApprenant", "ineMaitre")) or text(get(learner, "bac", "ine")),
+        last_name=text(civil.get("nomUsuel")) or text(civil.get("nomDeNaissance")) or "",
+        first_name=text(civil.get("prenom")) or "",
+        birth_date=parse_date(get(learner, "naissance", "dateDeNaissance")),
+    )
+
+
+def _contact_of(learner, detail):
+    """The institutional address (IDT), else the file's; Pégase does not know the directory login."""
+    email = (text(get(detail, "profilApprenant", "donneesContact", "adresseElectroniqueInstitutionnelle"))
+             or text(get(detail, "email")) or _personal_mail(learner))
+    return StudentContact(email=email, directory_login=None) if email else None
+
+
+def _codes(value):
+    return [text(code) for code in items(value) if text(code)]
+
+
+def _enrolments(inscriptions, code, year):
+    """Pégase has no enrolment counter: the learner's valid registrations on the same object up to the year."""
+    return max(1, sum(1 for other in inscriptions
+                      if text(get(other, "cible", "code")) == code and (_year(other) or 0) <= year and is_valid(other)))
 
 
 def _personal_mail(learner):

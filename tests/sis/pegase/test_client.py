@@ -112,10 +112,15 @@ def test_the_flux_is_read_page_by_page_at_most_concurrency_at_once(sim):
     listed = {s.student_number for p in offer for s in sis.students_of(p, YEAR)}
     assert sim.sim.calls["listerFluxInscriptionsPagine"] > 5  # many pages…
     assert 1 < sim.sim.peak_in_flight <= 2  # …never more than the concurrency at once
-    expected = {n for n in sim.dataset.all_numbers()
-                if any(r.year == YEAR and r.state == "E" and r.annual_state == "E"
-                       for r in sim.dataset.student(n).registrations)}
-    assert listed == expected
+    assert listed == registered_this_year(sim.dataset)
+
+
+def registered_this_year(dataset):
+    """The students with a valid registration of the year, as the generator made them."""
+    def valid(r):
+        return r.year == YEAR and r.state == "E" and r.annual_state == "E"
+
+    return {n for n in dataset.all_numbers() if any(valid(r) for r in dataset.student(n).registrations)}
 
 
 def test_what_pegase_alone_says_of_a_registration(sim):
