@@ -162,6 +162,12 @@ class Config:
     EXPORT_DIR = env("EXPORT_DIR", os.path.join(BASE_DIR, "exports"))
     EXPORT_KEEP = env("EXPORT_KEEP", 7, int)  # nightly extractions kept per faculty
     PDF_WORKERS = env("PDF_WORKERS", 0, int)  # processes rendering bulk PDFs; 0 = one per core
+    # Data protection: anonymise contracts past their retention period, delete old read-log lines
+    # (the periods are in the settings, edited in the application).
+    RETENTION_CRON = env("RETENTION_CRON", "0 4 * * *")
+    # Contract import from Excel (app/transfer): the largest file and number of rows accepted.
+    IMPORT_MAX_BYTES = env("IMPORT_MAX_BYTES", 20 * 1024 * 1024, int)
+    IMPORT_MAX_ROWS = env("IMPORT_MAX_ROWS", 50000, int)
 
 
 class DevelopmentConfig(Config):

@@ -8,7 +8,8 @@ import os
 
 from flask import Flask
 
-DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs")
+DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs",
+                   "privacy")
 
 
 def create_app(config_object=None, overrides=None):

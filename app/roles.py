@@ -18,13 +18,15 @@ COUNSELLOR = "Counsellor"
 REGISTRAR = "Registrar"
 REFERENT = "FunctionalReferent"
 ADMIN = "Admin"
+# Délégué à la protection des données: reads the log of staff reads, not the contracts.
+DATA_PROTECTION = "DataProtection"
 PUBLIC = "Public"
 
-ALL_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+ALL_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN, DATA_PROTECTION)
 STAFF_ROLES = (DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
 
 # Role privilege rank, used to forbid impersonating someone more privileged.
-PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, ADMIN: 4}
+PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, DATA_PROTECTION: 3, ADMIN: 4}
 
 # What every signed-in user may open, whatever their role.
 COMMON = [

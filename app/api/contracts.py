@@ -7,6 +7,7 @@ from flask_jwt_extended import current_user as current_user_jwt
 
 from app import policy
 from app.contracts.models import Contract
+from app.privacy.reads import API, record_reads
 
 
 def api_user():
@@ -47,3 +48,10 @@ class ContractApi(ModelRestApi):
     ]
     search_columns = ["year", "status", "kind"]
     order_columns = ["id", "year", "status", "updated_at"]
+
+    # Every contract an answer holds is a read recorded in the log (app.privacy).
+    def pre_get(self, data):
+        record_reads([data["id"]], API, user=api_user())
+
+    def pre_get_list(self, data):
+        record_reads(data["ids"], API, user=api_user())

@@ -29,7 +29,8 @@ class Contract(Model):
     __table_args__ = (UniqueConstraint("student_id", "year", "kind", name="uq_contract"),)
 
     id = Column(Integer, primary_key=True)
-    student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
+    # Empty once the contract is anonymised (app.privacy.retention): nothing links it to the person.
+    student_id = Column(Integer, ForeignKey("student.id"), index=True)
     student = relationship("Student", lazy="joined")
     programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
     programme = relationship("Programme", lazy="joined")
@@ -75,6 +76,7 @@ class Contract(Model):
 
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    anonymised_at = Column(DateTime)  # kept for statistics only after the retention period
 
     accommodations = relationship(
         "ContractAccommodation",

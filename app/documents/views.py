@@ -22,12 +22,14 @@ from app.documents.names import ascii_slug
 from app.documents.scope import faculty_search, parse_year
 from app.extensions import db
 from app.people.models import Faculty, Programme
+from app.privacy.reads import EXPORT, PDF, ZIP, record_read, record_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BULK_MAX = 3000  # a programme's contracts of a few years; more is a mistake in the filters
 
 
 def _xlsx_response(query, filename):
+    record_reads(query, EXPORT)
     spool = tempfile.TemporaryFile()
     excel.write_extraction(query, spool)
     spool.seek(0)
@@ -58,6 +60,7 @@ class ContractDocumentsView(BaseView):
     @has_access
     def pdf(self, pk):
         contract = visible_contract_or_404(pk)
+        record_read(contract, PDF)
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
         response.headers["Cache-Control"] = "private, no-store"
@@ -76,6 +79,7 @@ class ContractDocumentsView(BaseView):
     @has_access
     def bulk_zip(self):
         search, programme, ids = _bulk_selection()
+        record_reads(ids, ZIP)
         workers = min(bulk.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
         stream = bulk.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
                                  label=f"ZIP {programme.code} for {g.user.username}")
