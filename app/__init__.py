@@ -9,7 +9,7 @@ import os
 from flask import Flask
 
 DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs",
-                   "privacy")
+                   "privacy", "transfer")
 
 
 def create_app(config_object=None, overrides=None):
