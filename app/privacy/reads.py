@@ -15,7 +15,8 @@ from sqlalchemy.sql import Select
 from app import policy
 from app.contracts.models import Contract
 from app.extensions import db
-from app.people.models import Student, utcnow
+from app.contracts.search import ContractSearch
+from app.people.models import utcnow
 from app.privacy.models import API, CHANNELS, EXPORT, PAGE, PDF, ZIP, ContractRead  # noqa: F401 (channels re-exported)
 from app.security import current_impersonator
 
@@ -110,8 +111,8 @@ class ReadSearch:
         """The log rows matching the filters, newest first."""
         query = select(ContractRead)
         if self.student:
-            query = query.where(ContractRead.contract_id.in_(
-                select(Contract.id).where(Contract.student_id.in_(_students_matching(self.student)))))
+            # The staff list's search: a student number, or words of the name.
+            query = query.where(ContractRead.contract_id.in_(ContractSearch(text=self.student).apply(select(Contract.id))))
         if self.reader:
             users = _users_matching(self.reader)
             query = query.where(or_(ContractRead.user_id.in_(users), ContractRead.impersonator_id.in_(users)))
@@ -129,13 +130,6 @@ def _name_words(text, *columns):
     return and_(*(
         or_(*(func.lower(column).like(f"%{word.lower()}%") for column in columns)) for word in text.split()
     ))
-
-
-def _students_matching(text):
-    """A student number exactly, or words of the name."""
-    return select(Student.id).where(
-        or_(Student.student_number == text, _name_words(text, Student.last_name, Student.first_name))
-    )
 
 
 def _users_matching(text):

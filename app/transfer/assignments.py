@@ -77,16 +77,22 @@ def _wanted(kind, raw, users, problems):
         if not isinstance(item, dict) or set(item) != {"login", kind.target}:
             problems.append(f"{where}: must hold exactly \"login\" and \"{kind.target}\"")
             continue
-        login, code = item["login"], item[kind.target]
-        user_id = users.get(login.lower()) if isinstance(login, str) else None
-        target_id = targets.get(code) if isinstance(code, str) else None
-        if user_id is None:
-            problems.append(f"{where}: no account has the login {login!r} (it is created at the first login)")
-        if target_id is None:
-            problems.append(f"{where}: {kind.target} {code!r} is unknown here (run the sync first)")
-        if user_id is not None and target_id is not None:
-            wanted[(user_id, target_id)] = (login, code)
+        resolved = _resolve(kind, item, users, targets, where, problems)
+        if resolved:
+            wanted[resolved] = (item["login"], item[kind.target])
     return wanted
+
+
+def _resolve(kind, item, users, targets, where, problems):
+    """(user id, target id) of one entry, or None with the reasons recorded."""
+    login, code = item["login"], item[kind.target]
+    user_id = users.get(login.lower()) if isinstance(login, str) else None
+    target_id = targets.get(code) if isinstance(code, str) else None
+    if user_id is None:
+        problems.append(f"{where}: no account has the login {login!r} (it is created at the first login)")
+    if target_id is None:
+        problems.append(f"{where}: {kind.target} {code!r} is unknown here (run the sync first)")
+    return (user_id, target_id) if user_id is not None and target_id is not None else None
 
 
 def step(raw, problems):

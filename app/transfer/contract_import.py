@@ -121,15 +121,17 @@ def _read(source):
 
 
 def _header(values):
-    names = [str(v).strip().lower() if v is not None else "" for v in values]
+    names = [_code(v).lower() for v in values]
     wanted = [c.name for c in COLUMNS]
-    missing = [n for n in wanted if n not in names]
-    unknown = [n for n in names if n and n not in wanted]
-    if missing or unknown:
-        parts = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
-            [f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
-        raise Refused("the first row must name the template's columns: " + "; ".join(parts))
+    problems = _listed("missing column(s)", [n for n in wanted if n not in names]) + _listed(
+        "unknown column(s)", [n for n in names if n not in wanted + [""]])
+    if problems:
+        raise Refused("the first row must name the template's columns: " + "; ".join(problems))
     return {name: names.index(name) for name in wanted}
+
+
+def _listed(what, names):
+    return [f"{what} {', '.join(names)}"] if names else []
 
 
 # --- checking the rows ---------------------------------------------------------------------------
@@ -254,17 +256,19 @@ class _Checker:
 
 def _consistency(row):
     """What a signed (or validated) contract needs, as the workflow requires it."""
-    errors = []
-    if row.status == SIGNED:
-        if row.signed_on is None or row.signer is None:
-            errors.append("a signed contract needs signed_on and signer")
-        errors += [f"needs: {need.code} needs an hour volume on a signed contract"
-                   for need, hours in row.needs if need.hours_required and hours is None]
-    elif row.signed_on is not None or row.signer is not None:
-        errors.append("signed_on and signer are only for a signed contract")
+    errors = _signature_problems(row)
     if row.status in (SUBMITTED, SIGNED) and not row.study_plan.strip():
         errors.append("study_plan: a validated or signed contract has a study plan")
     return errors
+
+
+def _signature_problems(row):
+    if row.status != SIGNED:
+        signed = row.signed_on is not None or row.signer is not None
+        return ["signed_on and signer are only for a signed contract"] if signed else []
+    errors = [] if row.signed_on and row.signer else ["a signed contract needs signed_on and signer"]
+    return errors + [f"needs: {need.code} needs an hour volume on a signed contract"
+                     for need, hours in row.needs if need.hours_required and hours is None]
 
 
 def _status(value):

@@ -59,8 +59,11 @@ class Section:
         return {tuple(getattr(row, k) for k in self.key): row for row in db.session.scalars(select(self.model))}
 
     def changes(self, entries):
-        """[(what, key, entry or None, row or None)]: "add", "change" (with the fields), "absent"."""
+        """[(what, key, entry or None, row or None, differences)]: "add", "change", "absent"."""
         rows = self.existing()
+        return self._added_or_changed(entries, rows) + self._absent(entries, rows)
+
+    def _added_or_changed(self, entries, rows):
         found = []
         for key, entry in entries.items():
             row = rows.get(key)
@@ -71,11 +74,13 @@ class Section:
                       if not same(self.fields[name], getattr(row, name), value)}
             if differ:
                 found.append(("change", key, entry, row, differ))
-        if self.absent != KEEP:
-            for key, row in rows.items():
-                if key not in entries and (self.absent == DELETE or getattr(row, "active", False)):
-                    found.append(("absent", key, None, row, {}))
         return found
+
+    def _absent(self, entries, rows):
+        if self.absent == KEEP:
+            return []
+        return [("absent", key, None, row, {}) for key, row in rows.items()
+                if key not in entries and (self.absent == DELETE or getattr(row, "active", False))]
 
     def unknown_keys(self, entries):
         """Keys the database lacks, when this section may not add rows (the catalogue of needs)."""

@@ -1,5 +1,4 @@
 """« Mes données »: a student downloads exactly what is held about them, and nothing of anyone else."""
-import json
 
 from sqlalchemy import select
 
@@ -56,7 +55,6 @@ def test_a_signed_contract_comes_with_every_field_and_the_mails_sent(app, login)
     from app.contracts.models import Contract
     from app.extensions import db
     from app.notify.models import OutboxMessage
-    from app.people.models import Student
 
     with app.app_context():
         contract = db.session.scalar(select(Contract).where(Contract.status == "returned").order_by(Contract.id))

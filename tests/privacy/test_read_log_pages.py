@@ -2,7 +2,12 @@
 import csv
 import io
 
-from tests.privacy.conftest import own_contract_id
+from sqlalchemy import select
+
+from app.contracts.models import Contract
+from app.extensions import db
+from app.people.models import Student, TeacherAssignment
+from tests.privacy.conftest import own_contract_id, user_id
 
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 
@@ -13,12 +18,6 @@ def _some_reads(app, login):
     detu = login("detu")
     detu.get(f"/contracts/show/{mine}")
     login("teacher").get(f"/contracts/{mine}/pdf")
-    from app.extensions import db
-    from app.people.models import Student
-    from sqlalchemy import select
-    from app.contracts.models import Contract
-    from app.people.models import TeacherAssignment
-
     with app.app_context():
         teacher = app.appbuilder.sm.find_user(username="teacher")
         other = db.session.scalar(
@@ -68,8 +67,6 @@ def test_the_export_holds_exactly_the_filtered_lines(app, login):
 def test_acting_as_someone_shows_both_people(app, login):
     mine = own_contract_id(app, "student")
     admin = login("admin")
-    from tests.privacy.conftest import user_id
-
     admin.post("/impersonation/start", data={"user_id": user_id(app, "detu")})
     admin.get(f"/contracts/show/{mine}")
     admin.post("/impersonation/stop")
@@ -86,10 +83,6 @@ def test_bad_filters_are_reported_not_fatal(app, login):
 
 
 def test_a_formula_typed_in_a_name_stays_text_in_the_export(app, login):
-    from app.extensions import db
-    from app.people.models import Student
-    from sqlalchemy import select
-
     mine = own_contract_id(app, "student")
     with app.app_context():
         student = db.session.scalar(select(Student).join(Student.user).where(Student.user.has(username="student")))
