@@ -11,6 +11,7 @@ from app import policy
 from app import roles as R
 from app.extensions import db
 from app.privacy import log_export, my_data, notice
+from app.privacy.models import RetentionRun
 from app.privacy.reads import CHANNEL_LABELS, ReadSearch
 from app.security import current_impersonator
 
@@ -45,6 +46,7 @@ class ReadLogView(BaseView):
         return self.render_template(
             "privacy/reads.html", search=search, rows=rows, total=total, page=page,
             pages=max((total + size - 1) // size, 1), channels=CHANNEL_LABELS,
+            runs=db.session.scalars(select(RetentionRun).order_by(RetentionRun.id.desc()).limit(5)).all(),
         )
 
     @expose("/export.csv")

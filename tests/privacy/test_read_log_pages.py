@@ -91,3 +91,13 @@ def test_a_formula_typed_in_a_name_stays_text_in_the_export(app, login):
     login("detu").get(f"/contracts/show/{mine}")
     rows = _csv(login("dpo").get("/privacy/reads/export.csv"))
     assert rows[0]["Student"].startswith("'=HYPERLINK")
+
+
+def test_the_runs_of_the_retention_job_are_shown(app, login):
+    from app.privacy import retention
+
+    assert "The retention job has not run yet." in login("dpo").get("/privacy/reads/").get_data(as_text=True)
+    with app.test_request_context():
+        retention.run_retention("command")
+    page = login("dpo").get("/privacy/reads/").get_data(as_text=True)
+    assert "the command line" in page and "kept 5 years" in page

@@ -185,12 +185,28 @@ def test_an_anonymised_contract_is_never_read_again_but_still_counted(app, login
     assert "0 contracts" in admin.get(f"/contracts/list/?year={year}").get_data(as_text=True)
 
 
-def test_a_new_contract_does_not_carry_over_from_an_anonymised_one(app, ctx):
-    """The link to the student is cut: last year's text cannot come back through carry-over."""
+def test_no_pdf_is_ever_rendered_for_an_anonymised_contract(app, ctx):
+    from app.documents import pdf
+
     made = history.build(app, ages=(7,))
     retention.run_retention("command")
-    contract = ctx.get(Contract, made[7][0])
-    assert contract.student is None and contract.study_plan == ""
+    with pytest.raises(pdf.Anonymised):
+        pdf.contract_html(ctx.get(Contract, made[7][0]))
+
+
+def test_a_new_contract_does_not_carry_over_from_an_anonymised_one(app, ctx, users):
+    """The link to the student is cut: an old study plan cannot come back through carry-over."""
+    from app.contracts import workflow
+    from app.people.models import Student
+
+    history.build(app, ages=(7,))
+    student2 = ctx.scalar(select(Student).where(Student.user_id == users["student2"].id))
+    current = ctx.get(Settings, 1).current_year
+    assert workflow.previous_contract(student2, current).study_plan == history.TEXTS["study_plan"]
+    retention.run_retention("command")
+    assert workflow.previous_contract(student2, current) is None
+    contract = workflow.start_contract(student2, current, "initial", users["student2"])
+    assert (contract.study_plan, contract.needs_details, contract.accommodations) == ("", "", [])
 
 
 def test_the_job_is_registered_with_its_cron_setting(app):
