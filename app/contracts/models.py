@@ -29,8 +29,8 @@ class Contract(Model):
     __table_args__ = (UniqueConstraint("student_id", "year", "kind", name="uq_contract"),)
 
     id = Column(Integer, primary_key=True)
-    # Empty once the contract is anonymised (app.privacy.retention): nothing links it to the person.
-    student_id = Column(Integer, ForeignKey("student.id"), index=True)
+    # Once the contract is anonymised, a placeholder with nothing personal (app.privacy.retention).
+    student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
     student = relationship("Student", lazy="joined")
     programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
     programme = relationship("Programme", lazy="joined")

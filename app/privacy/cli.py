@@ -10,9 +10,9 @@ def describe(due):
     """One line: which contract, what is emptied, what is cut."""
     texts = ", ".join(name.replace("_", " ") for name in due.texts) or "no free text"
     reasons = f"; {due.reasons} reason(s) in its history" if due.reasons else ""
-    who = f"student {due.student_number}" if due.student_number else "no student"
-    return (f"contract {due.id} ({due.year}-{due.year + 1}, {due.programme}, {who}): empties {texts}{reasons}; "
-            "cuts the links to the student, the signer, the commenter and the history's actors")
+    return (f"contract {due.id} ({due.year}-{due.year + 1}, {due.programme}, student {due.student_number}): "
+            f"empties {texts}{reasons}; moves it and its registration to a placeholder student and cuts the "
+            "links to the signer, the commenter and the history's actors")
 
 
 @click.command("retention")

@@ -29,13 +29,13 @@ def _rows(log_query):
     return (
         select(ContractRead.at, user.username, user.first_name, user.last_name, impersonator.username,
                impersonator.first_name, impersonator.last_name, ContractRead.channel, Contract.id, Contract.year,
-               Programme.step_code, Programme.step_version, Student.student_number, Student.last_name,
-               Student.first_name)
+               Programme.step_code, Programme.step_version, Contract.anonymised_at, Student.student_number,
+               Student.last_name, Student.first_name)
         .join(user, ContractRead.user_id == user.id)
         .outerjoin(impersonator, ContractRead.impersonator_id == impersonator.id)
         .join(Contract, ContractRead.contract_id == Contract.id)
         .join(Programme, Contract.programme_id == Programme.id)
-        .outerjoin(Student, Contract.student_id == Student.id)
+        .join(Student, Contract.student_id == Student.id)
         .where(ContractRead.id.in_(select(ids.c.id)))
         .order_by(ContractRead.at.desc(), ContractRead.id.desc())
     )
@@ -43,13 +43,15 @@ def _rows(log_query):
 
 def _line(row, local, channels):
     (at, login, first, last, imp_login, imp_first, imp_last, channel, contract_id, year, step, version,
-     number, student_last, student_first) = row
+     anonymised_at, number, student_last, student_first) = row
     when = local.fromutc(at.replace(tzinfo=local, microsecond=0)).strftime("%Y-%m-%d %H:%M:%S")
     if imp_login:  # the real person read, acting as the account
         reader_login, reader, acting_as = imp_login, f"{imp_first} {imp_last}", login
     else:
         reader_login, reader, acting_as = login, f"{first} {last}", ""
-    student = f"{student_last} {student_first}" if number else ""
+    if anonymised_at is not None:  # its student is a placeholder: nothing to show
+        number, student_last, student_first = "", "", ""
+    student = f"{student_last} {student_first}".strip()
     values = [when, reader_login, reader, acting_as, channels.get(channel, channel), contract_id, year,
               f"{step}-{version}", number or "", student]
     return [safe_text(v) if isinstance(v, str) else v for v in values]

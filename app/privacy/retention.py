@@ -2,27 +2,31 @@
 then anonymised; the read log is kept ``Settings.read_log_retention_months``.
 
 Anonymising a contract empties every free text (study plan, needs' details, gap period details,
-double enrolment, features of the path, the comment, the reasons of its history, the labels of
-courses taken in advance, the e-mails sent about it) and cuts every link to a person (student,
-registration, signer, commenter, the actors of its history, the e-mails' recipients). It keeps
-what statistics count: year, kind, programme, status, dates, the specific needs' codes and hours,
-remediations and their hours, support hours, courses' codes and ECTS, the flags. Nothing is
-deleted but read-log lines past their own retention. A run changes only contracts not anonymised
-yet, so running it again changes nothing; each run that changes the database is recorded
-(``RetentionRun``). An anonymised contract is no longer readable one by one (``app.policy``), so
-its PDF is never produced again.
+double enrolment (a mark stays where there was one, for counting), features of the path, the comment, the reasons of its history, the labels of
+courses taken in advance, the e-mails sent about it) and cuts every link to a person: the contract
+and the registration it was made from move to a placeholder student of their own, who has nothing
+personal (number ``ANON-<contract id>``, no name, no account); the signer, the commenter, the
+history's actors and the e-mails' recipients are emptied. What statistics count stays exactly as
+it was, since every count still finds one student, one registration and one contract: year, kind,
+programme, status, dates, régime and repeating, the specific needs' codes and hours, remediations
+and their hours, support hours, courses' codes and ECTS, the flags.
+
+Nothing is deleted but read-log lines past their own retention. A run changes only contracts not
+anonymised yet, so running it again changes nothing; each run that changes the database is recorded
+(``RetentionRun``). An anonymised contract is no longer readable one by one (``app.policy``), so its
+PDF is never produced again.
 """
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
 from app.catalog.service import current_settings
 from app.contracts.models import AdvanceCourse, Contract, ContractEvent
 from app.extensions import db
 from app.notify.models import OutboxMessage
-from app.people.models import Programme, Student, utcnow
+from app.people.models import ANONYMOUS_PREFIX, Programme, Registration, Student, utcnow
 from app.privacy.models import ContractRead, RetentionRun
 
 CHUNK = 500
@@ -32,8 +36,10 @@ EMPTIED_TEXTS = (
     "study_plan", "needs_details", "gap_year_details", "second_programme_label", "second_programme_level",
     "second_programme_institution", "path_notes", "comment",
 )
-# Links to people, cut.
-CUT_LINKS = ("student_id", "registration_id", "signed_by_id", "comment_by_id")
+# A double enrolment is counted (reports: profiles) by a non-empty label: it keeps this mark.
+KEPT_MARK = "—"
+# Links to staff, cut (the student's is replaced by a placeholder).
+CUT_LINKS = ("signed_by_id", "comment_by_id")
 
 
 def academic_year(today):
@@ -94,7 +100,7 @@ def plan(today=None, now=None):
         select(Contract.id, Contract.year, Programme.step_code, Programme.step_version, Student.student_number,
                Contract.returned_reason, *(getattr(Contract, name) for name in EMPTIED_TEXTS))
         .join(Programme, Contract.programme_id == Programme.id)
-        .outerjoin(Student, Contract.student_id == Student.id)
+        .join(Student, Contract.student_id == Student.id)
         .where(_due(result.last_year))
         .order_by(Contract.year, Contract.id)
     )
@@ -127,28 +133,52 @@ def apply(result, trigger, now=None):
 
 def anonymise(ids, now):
     """Empty the free texts and cut the links to people of these contracts (a few statements)."""
-    chosen = Contract.id.in_(ids) & Contract.anonymised_at.is_(None)
+    contracts = db.session.execute(
+        select(Contract.id, Contract.registration_id).where(Contract.id.in_(ids), Contract.anonymised_at.is_(None))
+    ).all()
+    if not contracts:
+        return
+    placeholders = _placeholders([contract_id for contract_id, _ in contracts])
+    table = Contract.__table__
     db.session.execute(
-        update(Contract).where(chosen).values(
-            **{name: "" for name in EMPTIED_TEXTS}, **{name: None for name in CUT_LINKS},
-            returned_reason=None, anonymised_at=now,
+        table.update().where(table.c.id == bindparam("contract")).values(
+            student_id=bindparam("placeholder"),
+            **dict({name: "" for name in EMPTIED_TEXTS},
+                   second_programme_label=case((table.c.second_programme_label != "", KEPT_MARK), else_="")),
+            **{name: None for name in CUT_LINKS}, returned_reason=None, anonymised_at=now,
             # The dates are kept for statistics: updated_at must not become "today".
-            updated_at=Contract.updated_at, version=Contract.version + 1,
-        ).execution_options(synchronize_session=False)
+            updated_at=table.c.updated_at, version=table.c.version + 1,
+        ),
+        [{"contract": cid, "placeholder": placeholders[cid]} for cid, _ in contracts],
     )
-    db.session.execute(
-        update(ContractEvent).where(ContractEvent.contract_id.in_(ids))
-        .values(reason=None, actor_id=None, impersonator_id=None).execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(AdvanceCourse).where(AdvanceCourse.contract_id.in_(ids)).values(label="")
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.contract_id.in_(ids))
-        .values(subject="", body_text="", body_html="", to_address="", to_user_id=None)
-        .execution_options(synchronize_session=False)
-    )
+    registrations = Registration.__table__
+    moved = [{"registration": rid, "placeholder": placeholders[cid]} for cid, rid in contracts if rid is not None]
+    if moved:
+        db.session.execute(
+            registrations.update().where(registrations.c.id == bindparam("registration"))
+            .values(student_id=bindparam("placeholder")), moved)
+    _empty_around([cid for cid, _ in contracts])
+    db.session.expire_all()
+
+
+def _placeholders(contract_ids):
+    """{contract id: id of a new placeholder student}: nothing personal, one per contract."""
+    numbers = {f"{ANONYMOUS_PREFIX}{cid}": cid for cid in contract_ids}
+    db.session.execute(insert(Student), [{"student_number": n, "last_name": "", "first_name": ""} for n in numbers])
+    rows = db.session.execute(select(Student.student_number, Student.id).where(Student.student_number.in_(numbers)))
+    return {numbers[number]: student_id for number, student_id in rows}
+
+
+def _empty_around(ids):
+    """The history's reasons and actors, courses' labels, the e-mails sent about the contracts."""
+    for statement in (
+        update(ContractEvent).where(ContractEvent.contract_id.in_(ids)).values(reason=None, actor_id=None,
+                                                                              impersonator_id=None),
+        update(AdvanceCourse).where(AdvanceCourse.contract_id.in_(ids)).values(label=""),
+        update(OutboxMessage).where(OutboxMessage.contract_id.in_(ids)).values(
+            subject="", body_text="", body_html="", to_address="", to_user_id=None),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
 
 
 def _due(last_year):

@@ -16,13 +16,7 @@ from app.contracts.labels import year_label
 from app.contracts.models import Contract, ContractAccommodation
 from app.extensions import db
 from app.reports.report import Report
-from app.reports.scope import (
-    COUNTED_STUDENT,
-    PROGRAMME_COLUMNS,
-    contract_conditions,
-    join_programme,
-    programme_label,
-)
+from app.reports.scope import PROGRAMME_COLUMNS, contract_conditions, join_programme, programme_label
 from app.reports.tables import COUNT, HOURS, TEXT, Chart, Column, Table, mask_dependents, mask_small
 
 CATEGORY_COLUMNS = (Accommodation.id.label("need_id"), Accommodation.label.label("need_label"),
@@ -58,7 +52,7 @@ def _needs_query(user, filters, years, *columns):
 def years_table(user, filters):
     """Students per category (rows) and year (columns): what the chart shows."""
     years = filters.years
-    query = _needs_query(user, filters, years, Contract.year, func.count(distinct(COUNTED_STUDENT)))
+    query = _needs_query(user, filters, years, Contract.year, func.count(distinct(Contract.student_id)))
     counts, categories = {}, {}
     for row in db.session.execute(query.group_by(*CATEGORY_COLUMNS, Contract.year)):
         categories[row.need_id] = row
@@ -79,7 +73,7 @@ def years_table(user, filters):
 def detail_table(user, filters):
     """Per category and programme, the selected year: students and the hours committed."""
     query = _needs_query(
-        user, filters, None, *PROGRAMME_COLUMNS, func.count(distinct(COUNTED_STUDENT)),
+        user, filters, None, *PROGRAMME_COLUMNS, func.count(distinct(Contract.student_id)),
         func.sum(ContractAccommodation.hours), func.avg(ContractAccommodation.hours),
     )
     query = join_programme(query, Contract.programme_id)

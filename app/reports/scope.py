@@ -4,7 +4,7 @@ Which rows a user may count is ``app.policy``'s rule (the same SQL conditions as
 list); this module only adds the filters of the page.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer
@@ -50,10 +50,6 @@ def registration_conditions(user, filters, years=None):
     ]
     return conditions + _programme_filter(Registration.programme_id, filters)
 
-
-# The student a contract counts for: an anonymised contract has none any more and counts as one
-# student of its own, so figures stay the same after anonymisation (app.privacy.retention).
-COUNTED_STUDENT = func.coalesce(Contract.student_id, -Contract.id)
 
 # The columns that name a programme in a report's rows.
 PROGRAMME_COLUMNS = (Programme.id, Faculty.code, Programme.step_code, Programme.step_version, Programme.label)

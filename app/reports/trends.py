@@ -11,7 +11,7 @@ from app.people.models import Registration
 from app.reports.needs import threshold_for
 from app.reports.pending import with_initial_contract
 from app.reports.report import Report
-from app.reports.scope import COUNTED_STUDENT, contract_conditions, registration_conditions
+from app.reports.scope import contract_conditions, registration_conditions
 from app.reports.tables import COUNT, HOURS, PERCENT, TEXT, Chart, Column, Table, mask_small, share
 
 COLUMNS = [
@@ -44,7 +44,7 @@ def build(user, filters, limit=None):
         _count_if(Registration.is_repeating.is_(True)), _count_if(Contract.kind == REORIENTATION),
     ).outerjoin(Registration, Contract.registration_id == Registration.id).where(
         *contract_conditions(user, filters, years=years)), Contract.year)
-    needs_query = select(Contract.year, func.count(distinct(COUNTED_STUDENT))).select_from(
+    needs_query = select(Contract.year, func.count(distinct(Contract.student_id))).select_from(
         ContractAccommodation).join(Contract, ContractAccommodation.contract_id == Contract.id).where(
         *contract_conditions(user, filters, years=years))
     if not policy.sees_health_statistics(user):

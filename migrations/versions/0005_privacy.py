@@ -4,7 +4,6 @@ Revision ID: 0005_privacy
 Revises: 0004
 Create Date: 2026-11-30 03:15:43.285770
 
-A downgrade fails once contracts have been anonymised (they have no student any more).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -56,9 +55,6 @@ def upgrade():
 
     with op.batch_alter_table('contract', schema=None) as batch_op:
         batch_op.add_column(sa.Column('anonymised_at', sa.DateTime(), nullable=True))
-        batch_op.alter_column('student_id',
-               existing_type=sa.INTEGER(),
-               nullable=True)
 
     with op.batch_alter_table('settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('retention_years', sa.Integer(), server_default='5', nullable=False))
@@ -74,9 +70,6 @@ def downgrade():
         batch_op.drop_column('retention_years')
 
     with op.batch_alter_table('contract', schema=None) as batch_op:
-        batch_op.alter_column('student_id',
-               existing_type=sa.INTEGER(),
-               nullable=False)
         batch_op.drop_column('anonymised_at')
 
     with op.batch_alter_table('contract_read', schema=None) as batch_op:

@@ -13,6 +13,7 @@ from app.contracts.models import (
 )
 from app.extensions import db
 from app.notify.models import OutboxMessage
+from app.people.models import Registration, Student
 from app.privacy import retention
 from app.privacy.models import ContractRead, RetentionRun
 from tests.privacy import history
@@ -20,7 +21,7 @@ from tests.privacy import history
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 
 KEPT_COLUMNS = (
-    "id", "programme_id", "year", "kind", "status", "gap_year", "second_programme_from_sis", "pec_acknowledged",
+    "id", "programme_id", "registration_id", "year", "kind", "status", "gap_year", "second_programme_from_sis", "pec_acknowledged",
     "charter_accepted", "charter_accepted_at", "charter_text", "support_hours", "submitted_at", "submitted_hash",
     "signed_at", "signed_hash", "comment_at", "created_at", "updated_at",
 )
@@ -108,10 +109,15 @@ def test_the_run_empties_exactly_the_free_texts_and_cuts_the_links(app, ctx, bui
     for contract_id in due:
         was, now = before_contracts[contract_id], after_contracts[contract_id]
         assert {k: now[k] for k in KEPT_COLUMNS} == {k: was[k] for k in KEPT_COLUMNS}
-        assert {k: now[k] for k in history.TEXTS} == {k: "" for k in history.TEXTS}
-        assert (now["returned_reason"], now["student_id"], now["registration_id"], now["signed_by_id"],
-                now["comment_by_id"]) == (None,) * 5
+        assert {k: now[k] for k in history.TEXTS} == dict({k: "" for k in history.TEXTS}, second_programme_label="—")
+        assert (now["returned_reason"], now["signed_by_id"], now["comment_by_id"]) == (None,) * 3
         assert now["anonymised_at"] is not None
+        # The contract and its registration belong to a placeholder with nothing personal.
+        placeholder = ctx.get(Student, now["student_id"])
+        assert row(placeholder) == dict(row(placeholder), student_number=f"ANON-{contract_id}", ine=None,
+                                        last_name="", first_name="", birth_date=None, email=None,
+                                        directory_login=None, user_id=None)
+        assert ctx.get(Registration, now["registration_id"]).student_id == placeholder.id != was["student_id"]
     for contract_id in kept:
         assert after_contracts[contract_id] == before_contracts[contract_id]
 
@@ -137,13 +143,13 @@ def test_the_run_empties_exactly_the_free_texts_and_cuts_the_links(app, ctx, bui
 
 
 def test_nothing_else_is_deleted_and_recent_reads_stay(app, ctx, built):
-    from app.people.models import Registration, Student
-
     due, kept = built
-    counts = [ctx.scalar(select(func.count()).select_from(m)) for m in (Student, Registration, Contract, ContractEvent, OutboxMessage)]
+    tables = (Student, Registration, Contract, ContractEvent, OutboxMessage)
+    counts = [ctx.scalar(select(func.count()).select_from(m)) for m in tables]
     retention.run_retention("command")
     ctx.remove()
-    assert [ctx.scalar(select(func.count()).select_from(m)) for m in (Student, Registration, Contract, ContractEvent, OutboxMessage)] == counts
+    placeholders = len(due)  # one new row per anonymised contract, nothing deleted
+    assert [ctx.scalar(select(func.count()).select_from(m)) for m in tables] == [counts[0] + placeholders] + counts[1:]
     assert sorted(ctx.scalars(select(ContractRead.contract_id)).all()) == sorted(due[:1] + kept[:1])
 
 
@@ -173,16 +179,20 @@ def test_an_anonymised_contract_is_never_read_again_but_still_counted(app, login
     with app.test_request_context():
         due = history.build(app, ages=(7,))[7]
         year = db.session.get(Contract, due[0]).year
-    dashboard = main_of(login("admin").get(f"/contracts/dashboard/?year={year}"))
-    assert ">3</a>" in dashboard  # three signed contracts that year
+    reports = ("progress", "needs", "support", "profiles", "trends")
+    before = {name: main_of(login("admin").get(f"/reports/{name}/?year={year}")) for name in reports}
+    before["dashboard"] = main_of(login("admin").get(f"/contracts/dashboard/?year={year}"))
+    assert "Working student" in before["needs"] and f"{year}-{year + 1}" in before["needs"]
     with app.test_request_context():
         retention.run_retention("command")
     admin = login("admin")
     assert admin.get(f"/contracts/show/{due[0]}").status_code == 404
     assert admin.get(f"/contracts/{due[0]}/pdf").status_code == 404
     assert admin.get(f"/api/v1/contracts/{due[0]}").status_code == 404
-    assert main_of(admin.get(f"/contracts/dashboard/?year={year}")) == dashboard
     assert "0 contracts" in admin.get(f"/contracts/list/?year={year}").get_data(as_text=True)
+    for name in reports:
+        assert main_of(admin.get(f"/reports/{name}/?year={year}")) == before[name], name
+    assert main_of(admin.get(f"/contracts/dashboard/?year={year}")) == before["dashboard"]
 
 
 def test_no_pdf_is_ever_rendered_for_an_anonymised_contract(app, ctx):
@@ -205,6 +215,7 @@ def test_a_new_contract_does_not_carry_over_from_an_anonymised_one(app, ctx, use
     assert workflow.previous_contract(student2, current).study_plan == history.TEXTS["study_plan"]
     retention.run_retention("command")
     assert workflow.previous_contract(student2, current) is None
+    ctx.refresh(student2)
     contract = workflow.start_contract(student2, current, "initial", users["student2"])
     assert (contract.study_plan, contract.needs_details, contract.accommodations) == ("", "", [])
 
