@@ -62,7 +62,9 @@ def test_the_api_records_each_contract_it_answers_with(app, login):
     one = counsellor.get(f"/api/v1/contracts/{listed[0]}")
     assert one.status_code == 200
     assert reads(app)[-1] == ("counsellor", None, listed[0], "api")
-    assert {r[3] for r in reads(app)} == {"api"}
+    assert counsellor.get(f"/api/v1/contracts/{listed[1]}/pdf").status_code == 200
+    assert reads(app)[-1] == ("counsellor", None, listed[1], "api")
+    assert len(reads(app)) == 7 and {r[3] for r in reads(app)} == {"api"}
 
 
 def test_a_student_reading_their_own_contract_is_not_recorded(app, login):
