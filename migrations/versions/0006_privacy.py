@@ -1,7 +1,7 @@
 """Data protection: the log of staff reads, retention runs, the notice seen, anonymised contracts.
 
-Revision ID: 0005_privacy
-Revises: 0004
+Revision ID: 0006_privacy
+Revises: 0005_api_service_accounts
 Create Date: 2026-11-30 03:15:43.285770
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_privacy'
-down_revision = '0004'
+revision = '0006_privacy'
+down_revision = '0005_api_service_accounts'
 branch_labels = None
 depends_on = None
 
