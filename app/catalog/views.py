@@ -23,6 +23,7 @@ from app.catalog.sanitize import clean_html
 from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
 from app.guarded import GuardedActions
+from app.security.urls import WebUrl, web_links_only
 
 DIPLOMA_TYPE = re.compile(rf"^{DIPLOMA_TYPE_PATTERN}$")
 
@@ -123,9 +124,10 @@ class SettingsView(ConfigView):
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
         "retention_years": [NumberRange(min=1, max=50)],
         "read_log_retention_months": [NumberRange(min=1, max=120)],
+        "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {
-        "charter_html": TextAreaField(_l("Charter"), render_kw={"rows": 12}),
+        "charter_html": TextAreaField(_l("Charter"), validators=[web_links_only], render_kw={"rows": 12}),
         "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=[
             ("immediate", _l("One e-mail per contract started or validated")),
             ("digest", _l("One daily digest per director of studies"))]),
@@ -233,7 +235,7 @@ class HelpTextView(ConfigView):
     search_columns = ["field", "language"]
     label_columns = {"field": _l("Form field"), "language": _l("Language"), "html": _l("Text")}
     description_columns = {"html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed.")}
-    edit_form_extra_fields = {"html": TextAreaField(_l("Text"), render_kw={"rows": 12})}
+    edit_form_extra_fields = {"html": TextAreaField(_l("Text"), validators=[web_links_only], render_kw={"rows": 12})}
 
     def pre_update(self, item):
         item.html = clean_html(item.html)

@@ -53,6 +53,54 @@ def test_the_filtered_list_export_records_exactly_its_rows(app, login):
     assert exported and sorted(r[2] for r in reads(app)) == exported
 
 
+@pytest.fixture
+def prepared(app, tmp_path):
+    """Documents prepared by the scheduler's job: any extraction over 5 rows, any ZIP over 2 PDFs."""
+    saved = {k: app.config[k] for k in ("EXPORT_DIR", "EXPORT_INLINE_ROWS", "BULK_INLINE_PDFS", "PDF_WORKERS")}
+    app.config.update(EXPORT_DIR=str(tmp_path), EXPORT_INLINE_ROWS=5, BULK_INLINE_PDFS=2, PDF_WORKERS=1)
+    yield
+    app.config.update(saved)
+
+
+def _prepared_file(app, client, url):
+    from app.documents import tasks
+
+    answer = client.get(url)
+    assert answer.status_code == 303 and reads(app) == []  # queued: nothing read yet
+    tasks.tasks_job(app)
+    return client.get(answer.headers["Location"] + "/file")
+
+
+def test_a_prepared_extraction_records_its_rows_as_the_user_who_asked(app, login, prepared):
+    admin = login("admin")
+    admin.post("/impersonation/start", data={"user_id": user_id(app, "registrar")})
+    answer = _prepared_file(app, admin, "/exports/faculty/SCI.xlsx?year=all")
+    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert len(exported) > 5 and sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[1], r[3]) for r in reads(app)} == {("admin", "registrar", "export")}
+
+
+def test_a_prepared_zip_records_each_contract_in_it(app, login, prepared):
+    ids = programme_contract_ids(app, "L1MATH")
+    answer = _prepared_file(app, login("detu"), f"/contracts/bulk.zip?programme={programme_id(app, 'L1MATH')}")
+    assert answer.status_code == 200 and len(ids) > 2
+    assert sorted(r[2] for r in reads(app)) == ids and {(r[0], r[3]) for r in reads(app)} == {("detu", "zip")}
+
+
+def test_downloading_last_nights_file_records_its_rows(app, login, prepared):
+    from app.documents.jobs import write_faculty_exports
+
+    with app.test_request_context():
+        write_faculty_exports()
+    answer = login("registrar").get("/exports/faculty/SCI/nightly.xlsx")
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert exported and sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[3]) for r in reads(app)} == {("registrar", "export")}
+
+
 def test_the_api_records_each_contract_it_answers_with(app, login):
     counsellor = login("counsellor")
     listing = counsellor.get("/api/v1/contracts/?q=(page_size:5)")

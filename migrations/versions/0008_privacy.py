@@ -1,7 +1,7 @@
 """Data protection: the log of staff reads, retention runs, the notice seen, anonymised contracts.
 
-Revision ID: 0006_privacy
-Revises: 0005_api_service_accounts
+Revision ID: 0008_privacy
+Revises: 0007_document_tasks
 Create Date: 2026-11-30 03:15:43.285770
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_privacy'
-down_revision = '0005_api_service_accounts'
+revision = '0008_privacy'
+down_revision = '0007_document_tasks'
 branch_labels = None
 depends_on = None
 
