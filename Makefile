@@ -26,7 +26,7 @@ run: setup db
 	$(FLASK) sync-demo; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
-	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
+	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2, dpo"; \
 	echo "$(SIS) simulator: http://127.0.0.1:$$sim_port/"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -1,15 +1,15 @@
 """Pégase: registrations' special arrangements and parallel course, the catalogue's mapping of
 arrangement codes, the system a contract's specific need came from
 
-Revision ID: 0008_pegase_arrangements
-Revises: 0007_document_tasks
+Revision ID: 0009_pegase_arrangements
+Revises: 0008_privacy
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_pegase_arrangements"
-down_revision = "0007_document_tasks"
+revision = "0009_pegase_arrangements"
+down_revision = "0008_privacy"
 branch_labels = None
 depends_on = None
 
