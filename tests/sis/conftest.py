@@ -45,6 +45,15 @@ def make_sis(sim, **overrides):
     return ApogeeSystem(ApogeeSettings(**settings))
 
 
+def scheduler_turn(app):
+    """What the scheduler process does every minute (the real process is tested in test_processes)."""
+    from app.jobs.registry import registered_jobs
+    from app.jobs.scheduler import run_job
+
+    job = next(j for j in registered_jobs() if j.id == "apogee-sync-requests")
+    assert run_job(app, job)
+
+
 @pytest.fixture
 def sis(sim):
     system = make_sis(sim)
