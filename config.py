@@ -104,6 +104,8 @@ class Config:
     MAX_TEXT_LENGTH = env("MAX_TEXT_LENGTH", 10000, int)
     MAX_HOURS = env("MAX_HOURS", 500, int)
     CONTRACTS_PAGE_SIZE = 50
+    # Reports: counts below this are masked for users who may not see health-related figures.
+    REPORT_MASK_THRESHOLD = env("REPORT_MASK_THRESHOLD", 5, int)
 
     # Student information system: Apogée's SOAP web services (app/sis, docs/apogee.md). Endpoints are
     # <APOGEE_BASE_URL>/<Service> unless APOGEE_<SERVICE>_URL gives one (API gateways); the WSDL is
