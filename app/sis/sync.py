@@ -123,27 +123,9 @@ class _Sync:
 
     def execute(self, sis):
         work, counts, year = self.work, self.counts, self.year
-        settings = work.get(Settings, 1)
-        if settings is None:
-            raise SyncAborted("The settings are missing: run 'flask --app run seed' first.")
-        types = settings.diploma_type_list
-        work.rollback()  # hold no transaction (no SQLite lock) while the system is asked
-        if not types:
-            raise SyncAborted(
-                "No diploma type is set in the settings (Settings → Diploma types): nothing to sync."
-            )
+        types = self.diploma_types()
         faculties = self.patiently(sis.faculties, "faculties")
-        offer = self.patiently(lambda: sis.programmes(year, types), "offer")
-        if not offer:
-            raise SyncAborted(f"{sis.name}'s offer for {year} has no programme of the diploma types {', '.join(types)}.")
-        selected = offer
-        if self.options.programme:
-            selected = find_programme(offer, self.options.programme)
-            if not selected:
-                raise SyncAborted(
-                    f"Programme {self.options.programme} is not in {sis.name}'s offer for {year} "
-                    f"(diploma types {', '.join(types)})."
-                )
+        selected = self.selected(sis, self.patiently(lambda: sis.programmes(year, types), "offer"), types)
         catalogue = Catalogue(work)
         counts.faculties_changed = apply_faculties(catalogue, faculties)
         counts.programmes_changed = apply_programmes(catalogue, selected, types, complete=not self.options.programme)
@@ -158,6 +140,28 @@ class _Sync:
             self.finish(FAILED, reason=f"Every student failed. First error: {first}")
         else:
             self.finish(PARTIAL if counts.failed or self.step_errors else OK)
+
+    def diploma_types(self):
+        settings = self.work.get(Settings, 1)
+        if settings is None:
+            raise SyncAborted("The settings are missing: run 'flask --app run seed' first.")
+        types = settings.diploma_type_list
+        self.work.rollback()  # hold no transaction (no SQLite lock) while the system is asked
+        if not types:
+            raise SyncAborted("No diploma type is set in the settings (Settings → Diploma types): nothing to sync.")
+        return types
+
+    def selected(self, sis, offer, types):
+        """The programmes of the offer this run syncs (one, when the options say so)."""
+        kinds, year, wanted = ", ".join(types), self.year, self.options.programme
+        if not offer:
+            raise SyncAborted(f"{sis.name}'s offer for {year} has no programme of the diploma types {kinds}.")
+        if not wanted:
+            return offer
+        found = find_programme(offer, wanted)
+        if not found:
+            raise SyncAborted(f"Programme {wanted} is not in {sis.name}'s offer for {year} (diploma types {kinds}).")
+        return found
 
     def patiently(self, call, what):
         """``call()``, asked again with a growing delay while the system's failure is transient:
@@ -318,16 +322,21 @@ def summarise(counts, status, dry_run):
     if status == FAILED:
         done = f" {counts.processed} of {counts.total} students processed before it stopped." if counts.total else ""
         return f"{prefix}Failed.{done}"
-    nothing = not (counts.created or counts.updated or counts.cancelled or counts.contracts_updated
-                   or counts.programmes_changed or counts.faculties_changed or counts.failed)
-    if nothing:
+    others = _other_changes(counts)
+    if not (others or counts.created or counts.updated or counts.failed):
         return f"{prefix}No change: {counts.total} students checked, all already up to date."
-    parts = [f"{counts.total} students: {counts.created} created, {counts.updated} updated, "
-             f"{counts.unchanged} unchanged, {counts.failed} failed"]
+    head = (f"{counts.total} students: {counts.created} created, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged, {counts.failed} failed")
+    return prefix + "; ".join([head] + others) + "."
+
+
+def _other_changes(counts):
+    """What a run changed besides the students themselves, in words."""
+    parts = []
     if counts.cancelled:
         parts.append(f"{counts.cancelled} registrations marked cancelled")
     if counts.contracts_updated:
         parts.append(f"{counts.contracts_updated} contracts' double inscription updated")
     if counts.programmes_changed or counts.faculties_changed:
         parts.append(f"{counts.programmes_changed} programmes and {counts.faculties_changed} faculties changed")
-    return prefix + "; ".join(parts) + "."
+    return parts
