@@ -1,14 +1,14 @@
 """sis: at most one running sync, whatever the process (requested runs wait beside it)
 
-Revision ID: 0005_sync_liveness
-Revises: 0004
+Revision ID: 0008_sync_liveness
+Revises: 0007_document_tasks
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0005_sync_liveness"
-down_revision = "0004"
+revision = "0008_sync_liveness"
+down_revision = "0007_document_tasks"
 branch_labels = None
 depends_on = None
 
