@@ -42,7 +42,9 @@ class Behaviour:
         self._lock = threading.Lock()
         self._next = deque()  # scripted incidents for the next requests
         self.student_faults = {}  # student number -> fault code, for every call about them
-        self.student_hangs = {}  # student number -> seconds every call about them waits
+        # student number -> seconds every call about them waits, or an event (threading.Event)
+        # they wait for, at most hang_seconds: a test then decides when the call ends
+        self.student_hangs = {}
         self.operation_faults = {}  # operation name -> fault code
         # operation name -> function(envelope element): edits the answer before it is sent, as
         # another version of Apogée would differ (an element more, one missing…)
@@ -178,8 +180,11 @@ class Simulator:
     def _answer(self, operation, params):
         behaviour = self.behaviour
         number = handlers.given(params, "_codEtu")
-        if number in behaviour.student_hangs:
-            time.sleep(behaviour.student_hangs[number])
+        hang = behaviour.student_hangs.get(number)
+        if hasattr(hang, "wait"):
+            hang.wait(behaviour.hang_seconds)
+        elif hang:
+            time.sleep(hang)
         forced = behaviour.student_faults.get(number) or behaviour.operation_faults.get(operation.name)
         if forced:
             raise handlers.Fault(forced, "Injected fault")
