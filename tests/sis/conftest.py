@@ -1,4 +1,6 @@
 """A simulated Apogée on a free loopback port, served over real HTTP from a thread."""
+from contextlib import contextmanager
+
 import pytest
 
 from app.sis.apogee import ApogeeSystem
@@ -10,14 +12,23 @@ YEAR = academic_year()
 SIZE = 40
 
 
-@pytest.fixture(scope="module")
-def simulator():
-    sim = Simulator(generate(SIZE, seed=7, year=YEAR))
+@contextmanager
+def served(dataset):
+    """A simulator of this dataset, answering over HTTP on a free loopback port within the block."""
+    sim = Simulator(dataset)
     server = sim.start()
     sim.base_url = server.base_url
-    yield sim
-    server.shutdown()
-    server.server_close()
+    try:
+        yield sim
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with served(generate(SIZE, seed=7, year=YEAR)) as sim:
+        yield sim
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import signal
 import pytest
 import sqlalchemy as sa
 
-from simulators.apogee import Simulator, generate
-from tests.sis.conftest import YEAR
+from simulators.apogee import generate
+from tests.sis.conftest import YEAR, served
 from tests.sis.processes import flask, one_error_line, pg_cluster, prepare_database, wait_for
 
 STUDENTS = 300
@@ -18,12 +18,8 @@ LIVENESS = {"SYNC_HEARTBEAT_SECONDS": "0.5", "SYNC_STALE_SECONDS": "5"}
 @pytest.fixture(scope="module")
 def slow_apogee():
     """A simulator in this process; each test sets how slowly it answers."""
-    simulator = Simulator(generate(STUDENTS, seed=3, year=YEAR))
-    server = simulator.start()
-    simulator.base_url = server.base_url
-    yield simulator
-    server.shutdown()
-    server.server_close()
+    with served(generate(STUDENTS, seed=3, year=YEAR)) as simulator:
+        yield simulator
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from app.sis import sync as sync_module
 from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
 from simulators.apogee.data import SimRegistration, SimStudent
 from app.sis.sync import SyncOptions, SyncRefused, run_sync
-from tests.sis.conftest import YEAR, make_sis
+from tests.sis.conftest import YEAR, make_sis, served
 
 
 def sync(app, sim, **options):
@@ -119,20 +119,14 @@ def test_every_registration_attribute_as_apogee_holds_it(app):
     from collections import Counter
 
     from app.catalog.models import Settings
-    from simulators.apogee import Simulator, generate
+    from simulators.apogee import generate
 
-    simulator = Simulator(generate(400, seed=11, year=YEAR))
-    server = simulator.start()
-    simulator.base_url = server.base_url
-    try:
-        with app.app_context():
-            db.session.get(Settings, 1).diploma_types = "L,LP,M,DU"  # every generated programme
-            db.session.commit()
-            db.session.remove()
+    with app.app_context():
+        db.session.get(Settings, 1).diploma_types = "L,LP,M,DU"  # every generated programme
+        db.session.commit()
+        db.session.remove()
+    with served(generate(400, seed=11, year=YEAR)) as simulator:
         run = sync(app, simulator)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert run.status == OK and run.failed == 0
     dataset = simulator.dataset
     expected = Counter(
