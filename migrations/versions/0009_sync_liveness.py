@@ -1,14 +1,14 @@
 """sis: at most one running sync, whatever the process (requested runs wait beside it)
 
-Revision ID: 0008_sync_liveness
-Revises: 0007_document_tasks
+Revision ID: 0009_sync_liveness
+Revises: 0008_privacy
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_sync_liveness"
-down_revision = "0007_document_tasks"
+revision = "0009_sync_liveness"
+down_revision = "0008_privacy"
 branch_labels = None
 depends_on = None
 
