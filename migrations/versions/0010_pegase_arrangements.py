@@ -1,15 +1,15 @@
 """Pégase: registrations' special arrangements and parallel course, the catalogue's mapping of
 arrangement codes, the system a contract's specific need came from
 
-Revision ID: 0009_pegase_arrangements
-Revises: 0008_privacy
+Revision ID: 0010_pegase_arrangements
+Revises: 0009_sync_liveness
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0009_pegase_arrangements"
-down_revision = "0008_privacy"
+revision = "0010_pegase_arrangements"
+down_revision = "0009_sync_liveness"
 branch_labels = None
 depends_on = None
 
