@@ -286,14 +286,15 @@ def _write(contract, actor, index, accommodations, today):
 
 
 def _detu_part(contract, detu, remediation):
-    form = {f"hours_{item.id}": "12" for item in contract.accommodations}
-    form.update(
-        remediation_id=[str(remediation.id)],
-        remediation_hours=[str(remediation.hours)],
-        support_hours="10",
-        path_notes="Tutorat le mardi, groupe de TD adapté à l'emploi du temps.",
-        course_code=[], course_label=[], course_ects=[],
-    )
+    form = {}
+    for index, item in enumerate(contract.accommodations):
+        form.update({f"needs-{index}-line": item.id, f"needs-{index}-hours": "12"})
+    form.update({
+        "remediations-0-remediation": remediation.id,
+        "remediations-0-hours": remediation.hours,
+        "support_hours": "10",
+        "path_notes": "Tutorat le mardi, groupe de TD adapté à l'emploi du temps.",
+    })
     editing.save_detu_part(contract, detu, form, contract.version)
 
 

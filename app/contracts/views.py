@@ -9,11 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
-from app.catalog.models import Accommodation, Remediation
-from app.catalog.service import current_year, hour_volumes
-from app.contracts import editing, panels, workflow
+from app.catalog.models import Accommodation
+from app.catalog.service import current_year, help_texts, hour_volumes
+from app.contracts import editing, forms, loading, panels, workflow
 from app.contracts.errors import ContractError, Incomplete, StaleContract
-from app.contracts.forms import form_data
 from app.contracts.models import STATUSES, Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.extensions import db
@@ -21,38 +20,12 @@ from app.people.models import Faculty, Programme
 from app.security import current_impersonator
 
 
-def visible_contract_or_404(pk):
-    contract = db.session.get(Contract, pk)
-    if contract is None or not policy.can_view(g.user, contract):
+def visible_contract_or_404(pk, *options):
+    """The contract if the user may read it (app.policy.read_contract), else 404 as if it did not exist."""
+    contract = policy.read_contract(g.user, pk, *options)
+    if contract is None:
         abort(404)
     return contract
-
-
-def detu_form_values(contract, typed=None):
-    """What the DETU's form shows: what they typed (after an error) or what is saved, plus blank rows."""
-    if typed is not None:
-        hours = {item.id: typed.get(f"hours_{item.id}") or "" for item in contract.accommodations}
-        remediations = list(zip(typed["remediation_id"], typed["remediation_hours"]))
-        courses = list(zip(typed["course_code"], typed["course_label"], typed["course_ects"]))
-        support, notes, version = typed.get("support_hours") or "", typed.get("path_notes") or "", typed.get("version")
-    else:
-        hours = {item.id: _plain(item.hours) for item in contract.accommodations}
-        remediations = [(str(r.remediation_id), _plain(r.hours)) for r in contract.remediations]
-        courses = [(c.code, c.label, _plain(c.ects)) for c in contract.advance_courses]
-        support, notes, version = _plain(contract.support_hours), contract.path_notes, contract.version
-    blank_rows = 2
-    return {
-        "hours": hours,
-        "remediations": remediations + [("", "")] * blank_rows,
-        "courses": courses + [("", "", "")] * blank_rows,
-        "support_hours": support,
-        "path_notes": notes,
-        "version": version,
-    }
-
-
-def _plain(number):
-    return "" if number is None else format(number.normalize(), "f")
 
 
 class ContractsView(BaseView):
@@ -103,7 +76,9 @@ class ContractsView(BaseView):
         size = current_app.config["CONTRACTS_PAGE_SIZE"]
         query = visible_contracts_query(g.user, search)
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        contracts = db.session.scalars(query.limit(size).offset((page - 1) * size)).unique().all()
+        contracts = db.session.scalars(
+            query.options(*loading.list_row()).limit(size).offset((page - 1) * size)
+        ).unique().all()
         visible = policy.visible_contracts(g.user)
         return self.render_template(
             "contracts/list.html",
@@ -132,7 +107,7 @@ class ContractsView(BaseView):
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
-        contract = visible_contract_or_404(pk)
+        contract = visible_contract_or_404(pk, *loading.detail())
         return self._render_show(contract)
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
@@ -157,37 +132,48 @@ class ContractsView(BaseView):
     @expose("/edit/<int:pk>", methods=["GET", "POST"])
     @has_access
     def edit(self, pk):
-        contract = visible_contract_or_404(pk)
+        contract = visible_contract_or_404(pk, *loading.document())
         if not policy.can_edit_as_detu(g.user, contract):
             abort(403)
-        errors, typed, status = {}, None, 200
+        choices = editing.remediation_choices(contract)
+        form, errors, status = forms.detu_form(contract, choices), {}, 200
         if request.method == "POST":
-            typed = form_data(request.form)
-            try:
-                editing.save_detu_part(contract, g.user, typed, typed.get("version"))
-            except Incomplete as exc:
-                errors, status = dict(exc.problems), 422
-            except StaleContract as exc:
-                db.session.refresh(contract)
-                errors, status = {"_form": exc.message}, 409
-            except ContractError as exc:
-                abort(403, exc.message)
+            form = forms.detu_form(contract, choices, request.form)
+            adding = request.form.get("add_row")
+            if adding in ("remediations", "advance_courses"):
+                form.add_row(adding)  # nothing is saved: the page comes back with one more row
             else:
-                flash(_l("The contract has been saved."), "success")
-                return redirect(url_for(".show", pk=pk))
+                try:
+                    editing.save_detu_part(contract, g.user, request.form, request.form.get("version"))
+                except Incomplete as exc:
+                    form, errors, status = exc.form, dict(exc.problems), 422
+                except StaleContract as exc:
+                    db.session.refresh(contract)
+                    errors, status = {"_form": exc.message}, 409
+                except ContractError as exc:
+                    abort(403, exc.message)
+                else:
+                    flash(_l("The contract has been saved."), "success")
+                    return redirect(url_for(".show", pk=pk))
         return (
             self.render_template(
                 "contracts/edit.html",
                 contract=contract,
-                values=detu_form_values(contract, typed),
+                form=form,
                 errors=errors,
                 hour_volumes=hour_volumes(),
-                remediations=db.session.scalars(
-                    select(Remediation).where(Remediation.active.is_(True)).order_by(Remediation.kind, Remediation.label)
-                ).all(),
+                remediations=choices,
+                help=help_texts(self._locale()),
+                max_rows=forms.MAX_ROWS,
             ),
             status,
         )
+
+    @staticmethod
+    def _locale():
+        from flask_babel import get_locale
+
+        return str(get_locale() or "fr")
 
     @expose("/<int:pk>/sign", methods=["POST"])
     @has_access

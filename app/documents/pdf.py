@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
-from app.contracts import labels
+from app.contracts import labels, loading
 from app.contracts.content import content_hash
 from app.contracts.models import SUBMITTED, Contract
 from app.documents.names import ascii_slug
@@ -90,7 +90,10 @@ def html_entries(contract_ids, chunk=20):
     The session's identity map holds rows weakly: rendered contracts are freed as we go."""
     for start in range(0, len(contract_ids), chunk):
         ids = contract_ids[start:start + chunk]
-        contracts = {c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids))).unique()}
+        contracts = {
+            c.id: c
+            for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)).options(*loading.document())).unique()
+        }
         for contract_id in ids:
             contract = contracts.get(contract_id)
             if contract is not None:

@@ -137,51 +137,6 @@ def submitted_l1math(app):
     return one_contract(app, Programme.step_code == "L1MATH", Contract.status == "submitted")
 
 
-def test_detu_edits_their_part_with_validation(app, login):
-    pk = submitted_l1math(app)
-    client = login("detu")
-    page = client.get(f"/contracts/edit/{pk}").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    with app.app_context():
-        remediation = db.session.scalar(select(Remediation).order_by(Remediation.id)).id
-    bad = client.post(f"/contracts/edit/{pk}", data={
-        "version": version, "support_hours": "-3", "path_notes": "Mardi",
-        "remediation_id": [str(remediation), "99999"], "remediation_hours": ["abc", "4"],
-        "course_code": ["L2X"], "course_label": [""], "course_ects": ["6"],
-    })
-    assert bad.status_code == 422
-    text = bad.get_data(as_text=True)
-    assert "Mardi" in text and "-3" in text  # kept as typed
-    for anchor in ("field-support_hours", "field-remediation_0", "field-remediation_1", "field-course_0"):
-        assert f'href="#{anchor}"' in text
-    with app.app_context():
-        contract = db.session.get(Contract, pk)
-        assert contract.path_notes == "" and not contract.remediations
-    good = client.post(f"/contracts/edit/{pk}", data={
-        "version": version, "support_hours": "12", "path_notes": "Mardi",
-        "remediation_id": [str(remediation), ""], "remediation_hours": ["18", ""],
-        "course_code": ["L2ALG", ""], "course_label": ["Algèbre 2", ""], "course_ects": ["6", ""],
-    })
-    assert good.status_code == 302
-    with app.app_context():
-        contract = db.session.get(Contract, pk)
-        assert float(contract.support_hours) == 12 and contract.path_notes == "Mardi"
-        assert [(r.remediation_id, float(r.hours)) for r in contract.remediations] == [(remediation, 18.0)]
-        assert [(c.code, c.label, float(c.ects)) for c in contract.advance_courses] == [("L2ALG", "Algèbre 2", 6.0)]
-
-
-def test_stale_detu_save_is_a_conflict(app, login):
-    pk = submitted_l1math(app)
-    client = login("detu")
-    version = re.search(r'name="version" value="(\d+)"', client.get(f"/contracts/edit/{pk}").get_data(as_text=True)).group(1)
-    assert client.post(f"/contracts/edit/{pk}", data={"version": version, "path_notes": "Premier"}).status_code == 302
-    response = client.post(f"/contracts/edit/{pk}", data={"version": version, "path_notes": "Second"})
-    assert response.status_code == 409
-    assert "Second" in response.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.get(Contract, pk).path_notes == "Premier"
-
-
 def test_sign_return_and_comment_are_post_only(app, login):
     pk = submitted_l1math(app)
     client = login("detu")

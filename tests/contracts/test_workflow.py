@@ -129,7 +129,7 @@ def test_signing_needs_an_hour_volume_for_every_specific_need(ctx, users):
         workflow.sign(contract, users["detu"])
     assert caught.value.problems[0][0] == "accommodation_hours"
     item = contract.accommodations[0]
-    editing.save_detu_part(contract, users["detu"], {f"hours_{item.id}": "12"}, contract.version)
+    editing.save_detu_part(contract, users["detu"], {"needs-0-line": item.id, "needs-0-hours": "12"}, contract.version)
     workflow.sign(contract, users["detu"])
     assert contract.status == SIGNED
 
