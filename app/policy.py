@@ -14,6 +14,7 @@ from app.people.models import (
     DetuAssignment,
     Programme,
     RegistrarAssignment,
+    Registration,
     Student,
     TeacherAssignment,
 )
@@ -116,7 +117,7 @@ def read_contracts(user, ids, *options):
     Same SQL rule as every list (``visible_contracts``), so a detail page, a PDF, an API answer or
     a bulk action can never see more than the lists show. A contract the user may not read is
     simply absent. ``options`` are loader options (what the caller is about to show)."""
-    wanted = {key for key in map(_contract_id, ids) if key is not None}
+    wanted = {key for key in map(_row_id, ids) if key is not None}
     if not wanted:
         return {}
     rows = _session().scalars(
@@ -127,17 +128,66 @@ def read_contracts(user, ids, *options):
 
 def read_contract(user, contract_id, *options):
     """One contract by id if the user may read it, else None (through ``read_contracts``)."""
-    key = _contract_id(contract_id)
+    key = _row_id(contract_id)
     return read_contracts(user, [key], *options).get(key) if key is not None else None
 
 
-def _contract_id(value):
+def _row_id(value):
     """A row id as typed in a URL or a form, or None (never an error, never beyond the column)."""
     try:
         key = int(value)
     except (TypeError, ValueError):
         return None
     return key if 0 < key < 2**31 else None
+
+
+def visible_students(user):
+    """A SQL condition on Student: whose staff page a user may open.
+
+    The students of the contracts they may read, those of their own record rule below, and a
+    referent teacher's students (even before a contract). Students use their own pages."""
+    held = roles_of(user)
+    if held & set(_READ_ALL):
+        return true()
+    if not held & set(R.STAFF_ROLES):
+        return false()
+    clauses = [Student.id.in_(select(Contract.student_id).where(visible_contracts(user))), records_visible(user)]
+    if R.TEACHER in held:
+        clauses.append(Student.id.in_(select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == user.id)))
+    return or_(*clauses)
+
+
+def records_visible(user):
+    """A SQL condition on Student: whose registrations from Apogée a user may see — administrators
+    and referents, a DETU or registrar for the students registered in their programmes or
+    faculties. Teachers and counsellors see only what the contract shows."""
+    held = roles_of(user)
+    if held & {R.ADMIN, R.REFERENT}:
+        return true()
+    programmes = []
+    if R.DETU in held:
+        programmes.append(_detu_programme_ids(user))
+    if R.REGISTRAR in held:
+        programmes.append(_registrar_programme_ids(user))
+    clauses = [
+        Student.id.in_(select(Registration.student_id).where(Registration.programme_id.in_(ids)))
+        for ids in programmes
+    ] + [
+        Student.id.in_(select(Contract.student_id).where(Contract.programme_id.in_(ids))) for ids in programmes
+    ]
+    return or_(*clauses) if clauses else false()
+
+
+def read_student(user, student_id):
+    """The student of this id if the user may open their staff page, else None."""
+    key = _row_id(student_id)
+    if key is None:
+        return None
+    return _session().scalar(select(Student).where(Student.id == key, visible_students(user)))
+
+
+def sees_record_of(user, student):
+    return _session().scalar(select(Student.id).where(Student.id == student.id, records_visible(user))) is not None
 
 
 def is_own(user, contract):
@@ -245,6 +295,15 @@ def transition_refusal(user, contract, transition, impersonating=False, today=No
             return _("Only a contract validated by the student can be signed or returned.")
         return None
     return _("Unknown action.")
+
+
+def awaiting_signature(user):
+    """A SQL condition on Contract: what waits for this user's signature (counters, « next to sign »).
+
+    The set form of SIGN's rule above: validated by the student, in a programme the user directs."""
+    if not has_role(user, R.DETU):
+        return false()
+    return (Contract.status == SUBMITTED) & Contract.programme_id.in_(_detu_programme_ids(user))
 
 
 def allowed_transitions(user, contract, impersonating=False, today=None):

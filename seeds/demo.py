@@ -175,6 +175,7 @@ def load_demo(today=None):
     if not settings.reorientation_allowed:
         settings.reorientation_allowed = True
         settings.reorientation_profile_code = REORIENTATION_PROFILE
+        settings.double_enrolment_contracts = True  # `student2` may open the contract of their second programme
     sm = current_app.appbuilder.sm
     sm.ensure_roles()
     users = {a.username: _ensure_user(sm, a) for a in ACCOUNTS}

@@ -81,6 +81,7 @@ class SettingsView(ConfigView):
         "diploma_types",
         "reorientation_allowed",
         "reorientation_profile_code",
+        "double_enrolment_contracts",
         "charter_html",
         "pec_url",
         "contact_email",
@@ -95,6 +96,7 @@ class SettingsView(ConfigView):
         "diploma_types": _l("Diploma types"),
         "reorientation_allowed": _l("Reorientation allowed"),
         "reorientation_profile_code": _l("Reorientation profile code"),
+        "double_enrolment_contracts": _l("A contract for each programme of a double enrolment"),
         "charter_html": _l("Charter"),
         "pec_url": _l("PEC link"),
         "contact_email": _l("Contact e-mail"),
@@ -107,6 +109,7 @@ class SettingsView(ConfigView):
         "current_year": _l("2026 means the academic year 2026-2027."),
         "diploma_types": _l("Apogée diploma type codes that get contracts, separated by commas."),
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
+        "double_enrolment_contracts": _l("A student with a secondary registration known to Apogée may then start a second contract, signed by that programme's directors of studies."),
         "charter_html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed."),
         "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
     }
@@ -122,6 +125,7 @@ class SettingsView(ConfigView):
             ("digest", _l("One daily digest per director of studies"))]),
         "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
+        **checkboxes(double_enrolment_contracts=_l("A contract for each programme of a double enrolment")),
     }
 
     def pre_update(self, item):

@@ -22,6 +22,7 @@ from app.contracts.models import (
     AdvanceCourse,
     CharterVersion,
     ContractAccommodation,
+    ContractComment,
     ContractRemediation,
 )
 from app.extensions import db
@@ -74,25 +75,30 @@ def save_student_part(contract, user, formdata, expected_version, today=None):
     form = student_form(contract, formdata)
     if not form.validate():
         raise Incomplete(forms.problems(form), form)
+    _apply_student_part(contract, form)
+    _commit(contract)
+    return contract
 
+
+def _apply_student_part(contract, form):
     for name in ("study_plan", "needs_details", "gap_year_details"):
         setattr(contract, name, getattr(form, name).data or "")
     contract.gap_year = form.gap_year.data or "none"
-    if not contract.second_programme_from_sis:
+    if not contract.second_programme_from_sis:  # what Apogée says stays as Apogée says it
         for name in ("second_programme_label", "second_programme_level", "second_programme_institution"):
             setattr(contract, name, (getattr(form, name).data or "").strip())
     contract.pec_acknowledged = bool(form.pec_acknowledged.data)
     _set_charter(contract, bool(form.charter_accepted.data))
-    needs = db.session.scalars(
-        select(Accommodation).where(Accommodation.id.in_(form.accommodations.ids))
-    ).all() if form.accommodations.ids else []
+    _set_needs(contract, form.accommodations.ids)
+
+
+def _set_needs(contract, ids):
+    """The needs ticked, in the catalogue's order; those already there keep their hours."""
+    needs = db.session.scalars(select(Accommodation).where(Accommodation.id.in_(ids))).all() if ids else []
     kept = {item.accommodation_id: item for item in contract.accommodations}
     contract.accommodations = [
-        kept.get(a.id) or ContractAccommodation(accommodation=a)
-        for a in sorted(needs, key=lambda a: (a.position, a.id))
+        kept.get(a.id) or ContractAccommodation(accommodation=a) for a in sorted(needs, key=lambda a: (a.position, a.id))
     ]
-    _commit(contract)
-    return contract
 
 
 def _set_charter(contract, accepted):
@@ -163,5 +169,15 @@ def save_comment(contract, user, comment, expected_version):
     contract.comment = form.comment.data or ""
     contract.comment_by_id = user.id
     contract.comment_at = utcnow()
+    db.session.add(ContractComment(contract_id=contract.id, text=contract.comment, author_id=user.id,
+                                   at=contract.comment_at))
     _commit(contract)
     return contract
+
+
+def comment_history(contract):
+    """Every version of the comment, newest first (the current one included)."""
+    return db.session.scalars(
+        select(ContractComment).where(ContractComment.contract_id == contract.id)
+        .order_by(ContractComment.at.desc(), ContractComment.id.desc())
+    ).all()

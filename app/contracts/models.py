@@ -15,14 +15,14 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 from app.people.models import utcnow
 
 DRAFT, SUBMITTED, SIGNED, RETURNED = "draft", "submitted", "signed", "returned"
 STATUSES = (DRAFT, SUBMITTED, RETURNED, SIGNED)
-INITIAL, REORIENTATION = "initial", "reorientation"
-KINDS = (INITIAL, REORIENTATION)
+INITIAL, REORIENTATION, DOUBLE = "initial", "reorientation", "double"
+KINDS = (INITIAL, REORIENTATION, DOUBLE)
 
 
 class CharterVersion(Model):
@@ -202,3 +202,18 @@ class ContractEvent(Model):
     at = Column(DateTime, nullable=False, default=utcnow)
     reason = Column(Text)
     content_hash = Column(String(64))
+    # At a validation and at the signature: the document as it stood (app.contracts.document),
+    # the comparison base after a return and, once signed, what the contract shows forever.
+    document = deferred(Column(Text))
+
+
+class ContractComment(Model):
+    """Each version of the guidance counsellor's comment, with its author and date (the history)."""
+
+    __tablename__ = "contract_comment"
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    text = Column(Text, nullable=False, default="")
+    author_id = Column(Integer, ForeignKey("ab_user.id"))
+    author = relationship("User", foreign_keys=[author_id], lazy="joined")
+    at = Column(DateTime, nullable=False, default=utcnow)

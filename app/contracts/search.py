@@ -45,33 +45,31 @@ class ContractSearch:
         ``kind``, ``accommodation``, ``repeating``, ``regime``). Without a ``year`` argument the
         search is on ``default_year``; ``year=all`` (or empty) searches every year."""
         search = cls(text=(args.get("q") or "").strip()[:100])
-        if "year" not in args:
-            search.year = default_year
+        search.year = default_year if "year" not in args else None
         for name, attr in (("programme", "programme_id"), ("faculty", "faculty_id"),
                            ("year", "year"), ("accommodation", "accommodation_id")):
             raw = args.get(name)
             if raw not in (None, "", ALL_YEARS):
-                value = _int(raw)
-                if value is None or not 0 < value < 2**31:
-                    search.ignored.append(name)
-                    value = None
-                setattr(search, attr, value)
-        status = args.get("status") or None
-        if status and status not in STATUSES:
-            search.ignored.append("status")
-            status = None
-        search.status = status
-        kind = args.get("kind") or None
-        if kind and kind not in KINDS:
-            search.ignored.append("kind")
-            kind = None
-        search.kind = kind
-        repeating = args.get("repeating") or ""
-        if repeating and repeating not in YES_NO:
-            search.ignored.append("repeating")
-        search.repeating = YES_NO.get(repeating)
+                setattr(search, attr, search._row_id(name, raw))
+        search.status = search._choice(args, "status", STATUSES)
+        search.kind = search._choice(args, "kind", KINDS)
+        search.repeating = YES_NO.get(search._choice(args, "repeating", YES_NO))
         search.regime = (args.get("regime") or "").strip()[:8] or None
         return search
+
+    def _row_id(self, name, raw):
+        value = _int(raw)
+        if value is None or not 0 < value < 2**31:
+            self.ignored.append(name)
+            return None
+        return value
+
+    def _choice(self, args, name, allowed):
+        value = args.get(name) or None
+        if value and value not in allowed:
+            self.ignored.append(name)
+            return None
+        return value
 
     def as_args(self):
         """The arguments that rebuild this search (for links: pages, exports)."""

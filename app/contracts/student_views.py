@@ -12,9 +12,9 @@ from app.catalog.service import (
     help_texts,
     student_edits_open,
 )
-from app.contracts import editing, panels, workflow
+from app.contracts import document, editing, panels, workflow
 from app.contracts.errors import Incomplete, NotAllowed, StaleContract
-from app.contracts.models import INITIAL, KINDS, Contract
+from app.contracts.models import DOUBLE, INITIAL, KINDS, REORIENTATION, Contract
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
 from app.security import current_impersonator
@@ -131,9 +131,12 @@ class MyContractView(BaseView):
                 help=help_texts(str(self._locale())),
                 panels=panels.panels_for(contract, g.user),
                 links=panels.links_for(contract, g.user),
-                can_start_reorientation=(
-                    contract.kind == INITIAL and workflow.can_start_reorientation(contract.student, contract.year)
-                ),
+                # Second contracts are offered from the annual one: reorientation, double enrolment (V3).
+                second_contracts=[
+                    kind for kind in (REORIENTATION, DOUBLE)
+                    if contract.kind == INITIAL and workflow.can_start(contract.student, contract.year, kind)
+                ],
+                document=document.view(document.of(contract), contract),
             ),
             status,
         )

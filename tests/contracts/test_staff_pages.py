@@ -2,38 +2,14 @@
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app import roles as R
-from app.catalog.models import Accommodation, Remediation, Settings
+from app.catalog.models import Accommodation, Settings
 from app.contracts.models import Contract
 from app.extensions import db
 from app.people.models import Faculty, Programme, Registration
-
-
-def ids_in(page):
-    return {int(i) for i in re.findall(r"/contracts/show/(\d+)", page)}
-
-
-def scoped_ids(app, *conditions):
-    with app.app_context():
-        query = select(Contract.id).join(Programme).join(Faculty)
-        for condition in conditions:
-            query = query.where(condition)
-        return set(db.session.scalars(query).all())
-
-
-def one_contract(app, *conditions):
-    return min(scoped_ids(app, *conditions))
-
-
-def big_page(client, **args):
-    return client.get("/contracts/list/", query_string={"page": 1, **args}).get_data(as_text=True)
-
-
-@pytest.fixture(autouse=True)
-def one_page(app):
-    app.config["CONTRACTS_PAGE_SIZE"] = 500
+from tests.contracts.staff import list_page, listed, one_contract, scoped_ids, submitted_l1math
 
 
 @pytest.mark.parametrize(
@@ -47,7 +23,7 @@ def one_page(app):
     ],
 )
 def test_list_shows_exactly_the_users_scope(app, login, username, expected):
-    assert ids_in(big_page(login(username))) == scoped_ids(app, expected())
+    assert listed(login(username)) == scoped_ids(app, expected())
 
 
 def test_teacher_sees_only_followed_students(app, login):
@@ -56,7 +32,7 @@ def test_teacher_sees_only_followed_students(app, login):
 
         teacher = app.appbuilder.sm.find_user(username="teacher")
         followed = select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == teacher.id)
-    assert ids_in(big_page(login("teacher"))) == scoped_ids(app, Contract.student_id.in_(followed))
+    assert listed(login("teacher")) == scoped_ids(app, Contract.student_id.in_(followed))
 
 
 def test_search_by_number_and_name_and_filters(app, login):
@@ -66,14 +42,14 @@ def test_search_by_number_and_name_and_filters(app, login):
         number, last_name = contract.student.student_number, contract.student.last_name
         year = db.session.get(Settings, 1).current_year
         sport = db.session.scalar(select(Accommodation).where(Accommodation.code == "RSE07")).id
-    assert contract.id in ids_in(big_page(client, q=number))
-    assert ids_in(big_page(client, q=number)) == {contract.id} | scoped_ids(app, Contract.student_id == contract.student_id)
-    by_name = ids_in(big_page(client, q=last_name.upper()))
+    assert contract.id in listed(client, q=number)
+    assert listed(client, q=number) == {contract.id} | scoped_ids(app, Contract.student_id == contract.student_id)
+    by_name = listed(client, q=last_name.upper())
     assert contract.id in by_name
-    assert ids_in(big_page(client, status="signed", year=year)) == scoped_ids(app, Contract.status == "signed", Contract.year == year)
-    with_sport = ids_in(big_page(client, accommodation=sport))
+    assert listed(client, status="signed", year=year) == scoped_ids(app, Contract.status == "signed", Contract.year == year)
+    with_sport = listed(client, accommodation=sport)
     assert with_sport and with_sport == _with_need(app, sport)
-    repeating = ids_in(big_page(client, repeating="yes"))
+    repeating = listed(client, repeating="yes")
     assert repeating == scoped_ids(app, Contract.registration_id.in_(select(Registration.id).where(Registration.is_repeating.is_(True))))
     assert repeating
 
@@ -91,33 +67,15 @@ def test_health_related_needs_are_not_a_filter(app, login):
     with app.app_context():
         health = db.session.scalar(select(Accommodation).where(Accommodation.health_related.is_(True)))
         health_id, health_label = health.id, health.label
-    page = big_page(login("referent"))
+    page = list_page(login("referent"))
     assert health_label not in page.split('id="f-accommodation"')[1].split("</select>")[0]
-    assert ids_in(big_page(login("referent"), accommodation=health_id)) == set()
+    assert listed(login("referent"), accommodation=health_id) == set()
 
 
 def test_malformed_filters_are_ignored_with_a_message(login):
     response = login("referent").get("/contracts/list/?year=abc&status=bogus&repeating=maybe")
     assert response.status_code == 200
     assert "year" in response.get_data(as_text=True)
-
-
-def test_list_issues_a_constant_number_of_queries(app, login):
-    client = login("referent")
-    counts = []
-    for size in (5, 60):
-        app.config["CONTRACTS_PAGE_SIZE"] = size
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/contracts/list/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        counts.append(len(statements))
-    assert counts[0] == counts[1], counts
 
 
 def test_dashboard_counts_the_scope(app, login):
@@ -131,10 +89,6 @@ def test_dashboard_counts_the_scope(app, login):
         )
     assert re.search(rf"status=signed[^>]*>[^<]*<strong>{signed}</strong>", page.replace("&amp;", "&")) or f"<strong>{signed}</strong>" in page
     assert "L3MATH" not in page
-
-
-def submitted_l1math(app):
-    return one_contract(app, Programme.step_code == "L1MATH", Contract.status == "submitted")
 
 
 def test_sign_return_and_comment_are_post_only(app, login):
@@ -152,12 +106,43 @@ def test_return_without_reason_changes_nothing(app, login):
         assert db.session.get(Contract, pk).status == "submitted"
 
 
-def test_sign_through_the_page(app, login):
+def test_sign_asks_for_a_confirmation_first(app, login):
     pk = submitted_l1math(app)
-    assert login("detu").post(f"/contracts/{pk}/sign").status_code == 302
+    client = login("detu")
+    asked = client.post(f"/contracts/{pk}/sign")
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Contract, pk).status == "submitted"
+    signed = client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+    assert signed.status_code == 302 and signed.headers["Location"].endswith(f"/contracts/show/{pk}")
     with app.app_context():
         contract = db.session.get(Contract, pk)
         assert contract.status == "signed" and contract.signed_hash
+
+
+def test_after_signing_the_next_contract_to_sign_is_one_click_away(app, login):
+    client = login("detu")
+    waiting = scoped_ids(app, Programme.step_code.in_(["L1MATH", "L2MATH"]), Contract.status == "submitted")
+    assert len(waiting) >= 2
+    first = client.get("/contracts/next-to-sign/")
+    pk = int(first.headers["Location"].rsplit("/", 1)[1])
+    assert pk in waiting
+    client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+    page = client.get(f"/contracts/show/{pk}").get_data(as_text=True)
+    assert f"/contracts/next-to-sign/?after={pk}" in page and f"({len(waiting) - 1})" in page
+    following = client.get(f"/contracts/next-to-sign/?after={pk}").headers["Location"]
+    assert int(following.rsplit("/", 1)[1]) in waiting - {pk}
+
+
+def test_next_to_sign_says_when_nothing_is_left(app, login):
+    with app.app_context():
+        for contract in db.session.scalars(select(Contract).where(Contract.status == "submitted")):
+            contract.status = "returned"
+        db.session.commit()
+    response = login("detu").get("/contracts/next-to-sign/", follow_redirects=True)
+    assert "/contracts/list/" in response.request.path
+    assert "No other contract awaits your signature" in response.get_data(as_text=True) or \
+        "Aucun autre contrat" in response.get_data(as_text=True)
 
 
 def test_counsellor_comments_and_the_detu_cannot(app, login):
@@ -185,9 +170,9 @@ def test_several_roles_see_the_union(app, login):
         db.session.add(DetuAssignment(user_id=user.id, programme_id=l1math.id))
         db.session.commit()
     client = login("registrar")
-    assert ids_in(big_page(client)) == scoped_ids(app, (Faculty.code == "LET") | (Programme.step_code == "L1MATH"))
+    assert listed(client) == scoped_ids(app, (Faculty.code == "LET") | (Programme.step_code == "L1MATH"))
     pk = submitted_l1math(app)
-    assert client.post(f"/contracts/{pk}/sign").status_code == 302  # as DETU of L1MATH
+    assert client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"}).status_code == 302  # as DETU of L1MATH
 
 
 def test_staff_detail_hides_registration_data_from_teachers(app, login):
