@@ -7,19 +7,16 @@ by id goes through ``policy.read_contract``. Pages come from ``listing``, change
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-
 from app import policy
 from app.catalog.service import current_year, help_texts, hour_volumes
 from app.contracts import changes, document, editing, forms, listing, loading, panels, workflow
 from app.contracts.bulk_views import BulkActions
 from app.contracts.datamodel import ContractInterface, VisibleContracts
 from app.contracts.errors import ContractError, Incomplete, StaleContract
-from app.contracts.models import STATUSES, Contract
+from app.contracts.models import Contract
 from app.contracts.search import ContractSearch
 from app.contracts.widgets import ContractListWidget, ContractSearchWidget, ContractShowWidget
 from app.extensions import db
-from app.people.models import Programme
 from app.security import current_impersonator
 
 PAGE_WINDOW = 2  # numbered pages shown on each side of the current one
@@ -77,10 +74,10 @@ class ContractsView(BulkActions, ModelView):
     datamodel = ContractInterface(Contract)
     base_filters = [["id", VisibleContracts, lambda: None]]
     include_route_methods = {
-        "list", "show", "edit", "action_post", "sign", "return_contract", "comment", "next_to_sign", "dashboard",
+        "list", "show", "edit", "action_post", "sign", "return_contract", "comment", "next_to_sign",
     }
     method_permission_name = {
-        "list": "read", "show": "read", "dashboard": "read", "edit": "edit",
+        "list": "read", "show": "read", "edit": "edit",
         "sign": "sign", "return_contract": "sign", "next_to_sign": "sign", "sign_selected": "sign",
         "comment": "comment", "pdfs_selected": "bulk", "export_selected": "export",
     }
@@ -277,46 +274,17 @@ class ContractsView(BulkActions, ModelView):
         flash(success, "success")
         return redirect(url_for(".show", pk=contract.id))
 
-    # --- dashboard (moving to app.reports) ---------------------------------------------------------
-
-    @expose("/dashboard/")
-    @has_access
-    def dashboard(self):
-        year = request.args.get("year", type=int) or current_year()
-        visible = policy.visible_contracts(g.user)
-        rows = db.session.execute(
-            select(Contract.programme_id, Contract.status, func.count(Contract.id))
-            .where(visible, Contract.year == year)
-            .group_by(Contract.programme_id, Contract.status)
-        ).all()
-        totals = {status: 0 for status in STATUSES}
-        by_programme = {}
-        for programme_id, status, count in rows:
-            totals[status] += count
-            by_programme.setdefault(programme_id, {s: 0 for s in STATUSES})[status] = count
-        programmes = {
-            p.id: p
-            for p in db.session.scalars(select(Programme).where(Programme.id.in_(by_programme))).all()
-        }
-        ordered = sorted(by_programme.items(), key=lambda item: programmes[item[0]].code)
-        return self.render_template(
-            "contracts/dashboard.html",
-            year=year,
-            totals=totals,
-            by_programme=[(programmes[pid], counts) for pid, counts in ordered],
-        )
-
 
 def register(appbuilder):
     from app.contracts.student_record_views import StudentRecordView
     from app.contracts.student_views import MyContractView
 
     appbuilder.add_view_no_menu(StudentRecordView)
+    # The dashboard heading this menu lives in app.reports.
     appbuilder.add_view(
-        ContractsView, "Dashboard", href="/contracts/dashboard/", label=_l("Dashboard"),
-        icon="fa-tachometer-alt", category="Contracts", category_label=_l("Contracts"),
+        ContractsView, "Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list",
+        category="Contracts", category_label=_l("Contracts"),
     )
-    appbuilder.add_link("Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list", category="Contracts")
     appbuilder.add_view(MyContractView, "My contract", href="/my/contract/", label=_l("My contract"), icon="fa-file-signature")
     appbuilder.add_link("My contracts", href="/my/contracts/", label=_l("My contracts"), icon="fa-folder-open")
     appbuilder.add_link("Useful contacts", href="/my/contacts/", label=_l("Help and contacts"), icon="fa-address-book")

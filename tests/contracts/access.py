@@ -12,7 +12,6 @@ def action(name):
 
 
 ROUTES = [
-    Route("/contracts/dashboard/", "GET", STAFF),
     Route("/contracts/list/", "GET", STAFF),
     Route("/contracts/show/<int:pk>", "GET", READERS_L1MATH, lambda f: f"/contracts/show/{f.l1math_submitted}"),
     Route("/contracts/edit/<int:pk>", "GET", ("detu", "admin"), lambda f: f"/contracts/edit/{f.l1math_submitted}"),

@@ -1,8 +1,8 @@
-"""Staff pages through HTTP: list scope and filters, dashboard, the DETU's form, sign, return, comment."""
+"""Staff pages through HTTP: list scope and filters, sign, return, comment."""
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import roles as R
 from app.catalog.models import Accommodation, Settings
@@ -76,19 +76,6 @@ def test_malformed_filters_are_ignored_with_a_message(login):
     response = login("referent").get("/contracts/list/?year=abc&status=bogus&repeating=maybe")
     assert response.status_code == 200
     assert "year" in response.get_data(as_text=True)
-
-
-def test_dashboard_counts_the_scope(app, login):
-    page = login("detu").get("/contracts/dashboard/").get_data(as_text=True)
-    with app.app_context():
-        year = db.session.get(Settings, 1).current_year
-        signed = db.session.scalar(
-            select(func.count(Contract.id)).join(Programme).where(
-                Programme.step_code.in_(["L1MATH", "L2MATH"]), Contract.status == "signed", Contract.year == year
-            )
-        )
-    assert re.search(rf"status=signed[^>]*>[^<]*<strong>{signed}</strong>", page.replace("&amp;", "&")) or f"<strong>{signed}</strong>" in page
-    assert "L3MATH" not in page
 
 
 def test_sign_return_and_comment_are_post_only(app, login):
