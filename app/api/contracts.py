@@ -1,33 +1,13 @@
 """Read-only contracts API. Rows go through app.policy, like every other way of reading them."""
-from flask import g
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.models.filters import BaseFilter
-from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_jwt_extended import current_user as current_user_jwt
 
-from app import policy
+from app.contracts.datamodel import ContractInterface, VisibleContracts
 from app.contracts.models import Contract
-
-
-def api_user():
-    """The caller: a browser session user or the bearer of a JWT / API key."""
-    user = getattr(g, "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    return current_user_jwt or None
-
-
-class VisibleContracts(BaseFilter):
-    name = "Visible to the caller"
-    arg_name = "visible"
-
-    def apply(self, query, value):
-        return query.filter(policy.visible_contracts(api_user()))
 
 
 class ContractApi(ModelRestApi):
     resource_name = "contracts"
-    datamodel = SQLAInterface(Contract)
+    datamodel = ContractInterface(Contract)  # by id: through app.policy.read_contract, like every page
     allow_browser_login = True
     include_route_methods = {"get", "get_list", "info"}
     method_permission_name = {"get": "read", "get_list": "read", "info": "read"}

@@ -13,8 +13,18 @@ from app import policy
 
 
 def current_reader():
-    """The signed-in user of this request (a browser session, or a token where FAB sets g.user)."""
-    return getattr(g, "user", None) if has_request_context() else None
+    """The caller of this request: a browser session's user or the bearer of a token."""
+    if not has_request_context():
+        return None
+    user = getattr(g, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user
+    try:
+        from flask_jwt_extended import current_user
+
+        return current_user or None
+    except RuntimeError:  # no token was verified for this request
+        return None
 
 
 class VisibleContracts(BaseFilter):

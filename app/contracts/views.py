@@ -121,9 +121,18 @@ class ContractsView(BulkActions, ModelView):
                 order_columns=self.order_columns, formatters_columns={}, page=page.number, page_size=page.size,
                 count=page.count, pks=[c.id for c in page.rows], actions=self.actions, filters=self._filters,
                 modelview_name=name, contracts=page.rows, listing=page, cap=listing.COUNT_CAP,
-                list_links=panels.list_links_for(g.user, search), **self._page_urls(page, name),
+                list_links=panels.list_links_for(g.user, search) + self._not_started_link(search),
+                **self._page_urls(page, name),
             ),
         }
+
+    def _not_started_link(self, search):
+        """The registered students of these programmes who have not started a contract (app.reports)."""
+        if not self.appbuilder.sm.has_access("can_read", "ReportsView"):
+            return []
+        args = {"year": search.year, "faculty": search.faculty_id, "programme": search.programme_id}
+        url = url_for("ReportsView.report", name="pending", **{k: v for k, v in args.items() if v is not None})
+        return [(_l("Registered students who have not started a contract"), url)]
 
     @staticmethod
     def _page_urls(page, name):

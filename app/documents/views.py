@@ -38,7 +38,7 @@ def _xlsx_response(query, filename):
 
 def _bulk_selection():
     """(search, programme, contract ids) of a bulk request, or an error answer with its reason."""
-    search = ContractSearch.from_args(request.args)
+    search = ContractSearch.from_args(request.args, default_year=current_year())  # as the list reads them
     if search.programme_id is None:
         abort(400, _("Choose a programme in the list's filters before downloading its PDFs."))
     programme = db.session.get(Programme, search.programme_id)
@@ -89,7 +89,7 @@ class ContractDocumentsView(BaseView):
     @has_access
     def list_xlsx(self):
         """Exactly what the staff list selects with the same filters."""
-        search = ContractSearch.from_args(request.args)
+        search = ContractSearch.from_args(request.args, default_year=current_year())
         return _xlsx_response(visible_contracts_query(g.user, search), f"contrats-{date.today():%Y%m%d}.xlsx")
 
 

@@ -39,3 +39,15 @@ def test_loader_options_are_applied(ctx, users):
     ctx.expunge_all()
     contract = policy.read_contract(users["admin"], pk, *loading.document())
     assert "student" not in inspect(contract).unloaded and "accommodations" not in inspect(contract).unloaded
+
+
+def test_the_api_reads_one_contract_through_the_policy_with_a_token(app, client):
+    from tests.contracts.staff import one_contract
+    from app.people.models import Programme
+
+    token = client.post("/api/v1/security/login", json={"username": "detu", "password": "demo", "provider": "db"})
+    headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    mine = one_contract(app, Programme.step_code == "L1MATH")
+    theirs = one_contract(app, Programme.step_code == "L3MATH")
+    assert client.get(f"/api/v1/contracts/{mine}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/contracts/{theirs}", headers=headers).status_code == 404

@@ -156,3 +156,11 @@ def test_students_are_matched_whatever_accents_they_carry(app, login):
         db.session.commit()
         student_id = student.id
     assert listed(login("referent"), q="helene lefevre") == scoped_ids(app, Contract.student_id == student_id)
+
+
+def test_the_list_leads_to_the_students_who_have_not_started(app, login):
+    page = list_page(login("detu"), programme=1)
+    link = re.search(r'href="(/reports/pending/\?[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "programme=1" in link
+    assert login("detu").get(link).status_code == 200
+    assert "/reports/pending/?" not in list_page(login("teacher"))
