@@ -69,6 +69,8 @@ def _last_validation(events):
 def since_last_return(contract, locale="fr"):
     """The comparison of the student's part before the latest return and at the validation after
     it, or None when the contract was not returned and validated again since."""
+    if not any(e.to_status == RETURNED for e in contract.events):  # the page has them: no query
+        return None
     events = db.session.scalars(
         select(ContractEvent).where(ContractEvent.contract_id == contract.id)
         .options(undefer(ContractEvent.document)).order_by(ContractEvent.id)
