@@ -42,7 +42,11 @@ class Config:
     FAB_INDEX_VIEW = "app.home.HomeView"
     FAB_BASE_TEMPLATE = "conpere/base.html"
     FAB_API_SWAGGER_UI = True
+    FAB_ADD_OPENAPI_VIEWS = False  # app.api registers them, with a completed document
     FAB_API_MAX_PAGE_SIZE = 100
+    # Machine clients authenticate with API keys ("Authorization: Bearer sst_…") of service
+    # accounts that administrators manage (app/api/accounts.py, docs/api.md).
+    FAB_API_KEY_ENABLED = True
     FAB_ADD_SECURITY_API = False
     # Permissions live in code (app/roles.py): FAB's permission editors would show nothing useful.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False

@@ -21,8 +21,10 @@ def _render(status, exc=None):
     description = getattr(exc, "description", None)
     if description and description != getattr(type(exc), "description", None):
         text = description
+    # A 405 says which methods the address accepts (RFC 9110); werkzeug's own answer did.
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else {}
     if request.path.startswith("/api/"):
-        return {"message": str(text)}, status
+        return {"message": str(text)}, status, headers
     from flask import current_app, g
     from flask_login import current_user
 
@@ -33,6 +35,7 @@ def _render(status, exc=None):
         render_template("conpere/error.html", title=title, text=text, status=status,
                         base_template=appbuilder.base_template, appbuilder=appbuilder),
         status,
+        headers,
     )
 
 

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from app import policy
 from app.contracts.labels import STATUS_LABELS
-from app.contracts.models import INITIAL, RETURNED, SIGNED, STATUSES, SUBMITTED, Contract
+from app.contracts.models import RETURNED, SIGNED, STATUSES, SUBMITTED, Contract
 from app.extensions import db
 from app.people.models import Registration
-from app.reports.pending import not_started_condition
+from app.reports.pending import not_started_condition, with_initial_contract
 from app.reports.scope import (
     PROGRAMME_COLUMNS,
     contract_conditions,
@@ -58,13 +58,9 @@ CHART = Chart("statuses", "status", ("contracts",))
 
 def progress_rate(user, filters):
     """(registered students, of whom with a signed annual contract, share in %)."""
-    signed = select(Contract.id).where(
-        Contract.student_id == Registration.student_id, Contract.year == Registration.year,
-        Contract.kind == INITIAL, Contract.status == SIGNED,
-    ).exists()
-    registered, with_signed = db.session.execute(
-        select(func.count(), func.count().filter(signed)).where(*registration_conditions(user, filters))
-    ).one()
+    registered, with_signed = db.session.execute(with_initial_contract(
+        select(func.count(), func.count(Contract.id).filter(Contract.status == SIGNED)).select_from(Registration)
+    ).where(*registration_conditions(user, filters))).one()
     return registered, with_signed, share(with_signed, registered)
 
 

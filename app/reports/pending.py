@@ -52,6 +52,16 @@ WAITING_COLUMNS = [
 ]
 
 
+def with_initial_contract(query):
+    """Join each registration's annual contract, if any (one at most: uq_contract).
+
+    Counting ``Contract.id`` then counts the started ones; an outer join lets the database hash
+    it, where a NOT EXISTS in the selected columns runs once per registration.
+    """
+    return query.outerjoin(Contract, and_(
+        Contract.student_id == Registration.student_id, Contract.year == Registration.year, Contract.kind == INITIAL))
+
+
 def not_started_condition():
     """On Registration: the student has no annual contract for the registration's year."""
     return ~select(Contract.id).where(

@@ -8,12 +8,13 @@ counted in the students' profiles, not here: the share is one contract per regis
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from app.catalog.service import campaign_for
 from app.contracts.models import DRAFT, INITIAL, RETURNED, SIGNED, STATUSES, SUBMITTED, Contract, ContractEvent
 from app.extensions import db
 from app.people.models import Registration
+from app.reports.pending import with_initial_contract
 from app.reports.report import Report
 from app.reports.scope import (
     PROGRAMME_COLUMNS,
@@ -98,13 +99,10 @@ def programme_table(user, filters):
     ).where(
         *contract_conditions(user, filters), Contract.kind == INITIAL
     ).group_by(*PROGRAMME_COLUMNS, Contract.status)
-    no_contract = ~select(Contract.id).where(
-        Contract.student_id == Registration.student_id, Contract.year == Registration.year, Contract.kind == INITIAL
-    ).exists()
-    registered = join_programme(
-        select(*PROGRAMME_COLUMNS, func.count(), func.sum(case((no_contract, 1), else_=0))),
+    registered = with_initial_contract(join_programme(
+        select(*PROGRAMME_COLUMNS, func.count(), func.count() - func.count(Contract.id)),
         Registration.programme_id, Registration,
-    ).where(*registration_conditions(user, filters)).group_by(*PROGRAMME_COLUMNS)
+    )).where(*registration_conditions(user, filters)).group_by(*PROGRAMME_COLUMNS)
     programmes = {}
 
     def entry(row):

@@ -9,7 +9,7 @@ from app.contracts.models import INITIAL, REORIENTATION, SIGNED, Contract, Contr
 from app.extensions import db
 from app.people.models import Registration
 from app.reports.needs import threshold_for
-from app.reports.pending import not_started_condition
+from app.reports.pending import with_initial_contract
 from app.reports.report import Report
 from app.reports.scope import contract_conditions, registration_conditions
 from app.reports.tables import COUNT, HOURS, PERCENT, TEXT, Chart, Column, Table, mask_small, share
@@ -35,8 +35,9 @@ def _by_year(query, year_column):
 
 def build(user, filters, limit=None):
     years = filters.years
-    registrations = _by_year(select(Registration.year, func.count(), _count_if(not_started_condition())).where(
-        *registration_conditions(user, filters, years=years)), Registration.year)
+    registrations = _by_year(with_initial_contract(
+        select(Registration.year, func.count(), func.count() - func.count(Contract.id)).select_from(Registration)
+    ).where(*registration_conditions(user, filters, years=years)), Registration.year)
     contracts = _by_year(select(
         Contract.year, _count_if(Contract.kind == INITIAL),
         _count_if((Contract.kind == INITIAL) & (Contract.status == SIGNED)), func.sum(Contract.support_hours),
