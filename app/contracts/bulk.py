@@ -1,7 +1,7 @@
 """Acting on several contracts at once: each one re-checked by the policy and the workflow.
 
 A bulk action never trusts the list it came from: the rows are read again through
-``app.policy.read_contracts`` (a row the user may not read is refused as « not found »), and each
+``app.policy.readable_contracts`` (a row the user may not read is refused as « not found »), and each
 transition goes through ``workflow`` (a contract that may not be signed now is refused with the
 workflow's reason). What was done and what was refused, and why, is reported row by row.
 """
@@ -50,7 +50,7 @@ def select_contracts(user, raw_ids, *options):
             ids.append(key)
     too_many = len(ids) > MAX_SELECTION
     ids = ids[:MAX_SELECTION]
-    readable = policy.read_contracts(user, ids, *(options or loading.list_row()))
+    readable = policy.readable_contracts(user, ids, *(options or loading.list_row()))
     refused = [
         Outcome(pk, "", False, str(_l("This contract does not exist or is not in your scope.")))
         for pk in ids if pk not in readable

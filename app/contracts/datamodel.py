@@ -2,7 +2,7 @@
 
 ``VisibleContracts`` is the base filter of every contract view (and API): the policy's SQL rule.
 ``ContractInterface.get`` — what FAB's show, edit, delete and single actions call — reads through
-``app.policy.read_contract`` whatever filters FAB passes (FAB passes none for actions), so no FAB
+``app.policy.readable_contract`` whatever filters FAB passes (FAB passes none for actions), so no FAB
 path reaches a contract the lists would not show.
 """
 from flask import g, has_request_context
@@ -37,4 +37,4 @@ class VisibleContracts(BaseFilter):
 
 class ContractInterface(SQLAInterface):
     def get(self, id, filters=None, select_columns=None, outer_default_load=False):  # noqa: A002 (FAB's name)
-        return policy.read_contract(current_reader(), id)
+        return policy.readable_contract(current_reader(), id)

@@ -281,7 +281,7 @@ def next_to_sign(user, after=None):
     after ``after`` (a contract id) when given, then from the start again."""
     order = (func.coalesce(Contract.submitted_at, Contract.created_at), Contract.id)
     waiting = select(Contract.id).where(policy.awaiting_signature(user)).order_by(*order).limit(1)
-    current = policy.read_contract(user, after) if after else None
+    current = policy.readable_contract(user, after) if after else None
     if current is not None:
         key = (current.submitted_at or current.created_at, current.id)
         following = db.session.scalar(waiting.where(tuple_(*order) > tuple_(*key)))

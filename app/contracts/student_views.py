@@ -160,7 +160,7 @@ class MyContractView(BaseView):
     @has_access
     def show(self, pk):
         student = self._student()
-        contract = policy.read_contract(g.user, pk)
+        contract = policy.readable_contract(g.user, pk)
         if contract is None or contract.student_id != student.id:  # staff roles read theirs elsewhere
             abort(404)
         return self._render_form(contract)

@@ -1,7 +1,7 @@
 """Staff pages on contracts: Flask-AppBuilder's list and show, the DETU's form, sign, return, comment.
 
 Thin views. Rows come from ``app.policy``: its SQL rule is the view's base filter, and every read
-by id goes through ``policy.read_contract``. Pages come from ``listing``, changes from ``editing``,
+by id goes through ``policy.readable_contract``. Pages come from ``listing``, changes from ``editing``,
 ``workflow`` and ``bulk``. A contract the user may not see answers 404, as if it did not exist.
 """
 from flask import abort, flash, g, redirect, request, url_for
@@ -23,8 +23,8 @@ PAGE_WINDOW = 2  # numbered pages shown on each side of the current one
 
 
 def visible_contract_or_404(pk, *options):
-    """The contract if the user may read it (app.policy.read_contract), else 404 as if it did not exist."""
-    contract = policy.read_contract(g.user, pk, *options)
+    """The contract if the user may read it (app.policy.readable_contract), else 404 as if it did not exist."""
+    contract = policy.readable_contract(g.user, pk, *options)
     if contract is None:
         abort(404)
     return contract

@@ -12,22 +12,22 @@ def test_reading_by_id_answers_exactly_what_the_lists_show(ctx, users, username)
     user = users[username]
     listed = set(ctx.scalars(policy.contracts_query(user).with_only_columns(Contract.id)).all())
     every = ctx.scalars(select(Contract.id)).all()
-    assert set(policy.read_contracts(user, every)) == listed
+    assert set(policy.readable_contracts(user, every)) == listed
     for pk in every[:12]:
-        assert (policy.read_contract(user, pk) is not None) == (pk in listed)
+        assert (policy.readable_contract(user, pk) is not None) == (pk in listed)
 
 
 def test_anonymous_reads_nothing(ctx):
     from flask_login import AnonymousUserMixin
 
     every = ctx.scalars(select(Contract.id)).all()
-    assert policy.read_contracts(AnonymousUserMixin(), every) == {}
+    assert policy.readable_contracts(AnonymousUserMixin(), every) == {}
 
 
 @pytest.mark.parametrize("bad", [None, "", "abc", "1.5", -1, 0, 2**31, 10**30, "9" * 40])
 def test_malformed_ids_read_nothing_and_never_fail(ctx, users, bad):
-    assert policy.read_contract(users["admin"], bad) is None
-    assert policy.read_contracts(users["admin"], [bad]) == {}
+    assert policy.readable_contract(users["admin"], bad) is None
+    assert policy.readable_contracts(users["admin"], [bad]) == {}
 
 
 def test_loader_options_are_applied(ctx, users):
@@ -37,7 +37,7 @@ def test_loader_options_are_applied(ctx, users):
 
     pk = ctx.scalar(select(Contract.id).order_by(Contract.id))
     ctx.expunge_all()
-    contract = policy.read_contract(users["admin"], pk, *loading.document())
+    contract = policy.readable_contract(users["admin"], pk, *loading.document())
     assert "student" not in inspect(contract).unloaded and "accommodations" not in inspect(contract).unloaded
 
 
