@@ -22,6 +22,7 @@ from app.catalog.sanitize import clean_html
 from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
 from app.guarded import GuardedActions
+from app.security.urls import WebUrl, web_links_only
 
 DIPLOMA_TYPE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
 
@@ -117,9 +118,10 @@ class SettingsView(ConfigView):
         "diploma_types": [diploma_types_validator],
         "current_year": [NumberRange(min=2000, max=2100)],
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
+        "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {
-        "charter_html": TextAreaField(_l("Charter"), render_kw={"rows": 12}),
+        "charter_html": TextAreaField(_l("Charter"), validators=[web_links_only], render_kw={"rows": 12}),
         "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=[
             ("immediate", _l("One e-mail per contract started or validated")),
             ("digest", _l("One daily digest per director of studies"))]),
@@ -228,7 +230,7 @@ class HelpTextView(ConfigView):
     search_columns = ["field", "language"]
     label_columns = {"field": _l("Form field"), "language": _l("Language"), "html": _l("Text")}
     description_columns = {"html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed.")}
-    edit_form_extra_fields = {"html": TextAreaField(_l("Text"), render_kw={"rows": 12})}
+    edit_form_extra_fields = {"html": TextAreaField(_l("Text"), validators=[web_links_only], render_kw={"rows": 12})}
 
     def pre_update(self, item):
         item.html = clean_html(item.html)
