@@ -1,7 +1,7 @@
 """contract data layer: search keys, indexes for the list's filters and sorts, the charter stored once
 
-Revision ID: 0006_contract_data_layer
-Revises: 0005_api_service_accounts
+Revision ID: 0008_contract_data_layer
+Revises: 0007_document_tasks
 """
 import hashlib
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from app.people.names import search_key
 
-revision = "0006_contract_data_layer"
-down_revision = "0005_api_service_accounts"
+revision = "0008_contract_data_layer"
+down_revision = "0007_document_tasks"
 branch_labels = None
 depends_on = None
 
