@@ -106,7 +106,8 @@ def staff_list(name, user, page=1, search="", keyset=False):
         url += f"page_ContractsView={page - 1}"
         rows = LIST_ROWS.format(scope=scope, search=words, after="", offset=(page - 1) * 50)
     params = {"pattern": f"%{search}%"}
-    return Page(name, user, url, [rows, COUNT.format(scope=scope, search=words)], params, keyset=(user, page))
+    return Page(name, user, url, [rows, COUNT.format(scope=scope, search=words)], params,
+                keyset=(user, page) if keyset else None)
 
 
 def assignment_list(name, table, view, target, join):
