@@ -82,7 +82,7 @@ def make_app(url):
 
     return create_app(ProductionConfig, {
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-long-enough-for-hmac",
-        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False, "PUBLIC_URL": "https://bench.invalid",
     })
 
 

@@ -6,7 +6,7 @@ student's account, every collection and the signer. Each query names what its pa
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.contracts.models import Contract, ContractAccommodation, ContractEvent, ContractRemediation
-from app.people.models import Programme
+from app.people.models import Programme, Registration
 
 
 def list_row():
@@ -14,7 +14,8 @@ def list_row():
     return (
         joinedload(Contract.student),
         joinedload(Contract.programme).options(lazyload(Programme.faculty)),
-        joinedload(Contract.registration),
+        # A registration joins its student and programme by default: the row has them already.
+        joinedload(Contract.registration).options(lazyload(Registration.student), lazyload(Registration.programme)),
     )
 
 
