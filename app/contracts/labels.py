@@ -27,5 +27,10 @@ SECTIONS = [
 ]
 
 
+def translated(mapping):
+    """``mapping`` with its lazy labels translated once (a list page shows them on every row)."""
+    return {key: str(label) for key, label in mapping.items()}
+
+
 def year_label(year):
     return f"{year}-{year + 1}"
