@@ -142,8 +142,9 @@ PAGES = [
                     "s.student_number", "JOIN student s ON s.id = a.student_id"),
     assignment_list("registrar assignments · referent", "registrar_assignment", "registrarassignmentview",
                     "f.label", "JOIN faculty f ON f.id = a.faculty_id"),
+    # The students' list has no order of its own: FAB asks for the first 25 rows as they come.
     Page("students (reference data) · referent", "referent", "/studentview/list/",
-         ["SELECT student_number FROM student ORDER BY id LIMIT 25", "SELECT COUNT(*) FROM student"]),
+         ["SELECT student_number FROM student LIMIT 25", "SELECT COUNT(*) FROM student"]),
 ]
 
 
@@ -176,7 +177,9 @@ def _cursor(session, values, user, page):
     row = session.execute(sa.text(
         f"SELECT s.last_name, s.first_name, c.id FROM contract c JOIN student s ON s.id = c.student_id "
         f"WHERE {SCOPES[user]} AND c.year = :year ORDER BY s.last_name, s.first_name, c.id "
-        f"LIMIT 1 OFFSET {(page - 1) * 50 - 1}"), _used_all(values)).one()
+        f"LIMIT 1 OFFSET {(page - 1) * 50 - 1}"), _used_all(values)).one_or_none()
+    if row is None:  # a small database (tests/bench): the list has no such page
+        return {}
     return {f"cursor_{user}_{page}": _encode("student_name", list(row)), f"last_{user}_{page}": row[0],
             f"after_first_{user}_{page}": row[1], f"after_id_{user}_{page}": row[2]}
 
@@ -291,7 +294,9 @@ def main(argv=None):
     results, clients = [], {}
     started_load = os.getloadavg()[0]
     for page in PAGES:
-        if args.only in page.name:
+        if page.keyset and "cursor_{}_{}".format(*page.keyset) not in ctx:
+            print(f"| {page.name}: skipped, the list has fewer pages |", flush=True)
+        elif args.only in page.name:
             results.append(measure(app, engine, counter, page, ctx, args.repeat, clients))
             print(table([results[-1]])[-1], flush=True)
     contracts = _count(engine, "contract")
