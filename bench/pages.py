@@ -29,6 +29,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
 from common import machine_note, write_section  # noqa: E402
+from generate import make_app  # noqa: E402
 
 # Which contracts each demo account reads (the policy's rules, by hand).
 SCOPES = {
@@ -186,16 +187,6 @@ def _cursor(session, values, user, page):
 
 def _used_all(values):
     return {k: v for k, v in values.items() if k.startswith("uid_") or k == "year"}
-
-
-def make_app(url):
-    from app import create_app
-    from config import ProductionConfig
-
-    return create_app(ProductionConfig, {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-long-enough-for-hmac",
-        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False, "PUBLIC_URL": "https://bench.invalid",
-    })
 
 
 def login(app, username):
