@@ -21,7 +21,7 @@ run: setup db
 	$(FLASK) sync-demo; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
-	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
+	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2, dpo"; \
 	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.contracts import bulk
 from app.contracts.models import Contract
+from app.privacy.reads import EXPORT, ZIP, record_reads
 from app.security import current_impersonator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,6 +53,7 @@ class BulkActions:
         from app.documents import pdf
 
         ids = selection.ids
+        record_reads(ids, ZIP)  # the read log (app.privacy)
         workers = min(zips.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
         stream = zips.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
                                  label=f"ZIP of {len(ids)} selected for {g.user.username}")
@@ -66,8 +68,10 @@ class BulkActions:
             return self._download_refusals(selection, "export_selected")
         from app.documents import excel
 
+        chosen = select(Contract).where(Contract.id.in_(selection.ids))
+        record_reads(chosen, EXPORT)  # the read log (app.privacy)
         spool = tempfile.TemporaryFile()
-        excel.write_extraction(select(Contract).where(Contract.id.in_(selection.ids)), spool)
+        excel.write_extraction(chosen, spool)
         spool.seek(0)
         response = send_file(spool, mimetype=XLSX, as_attachment=True,
                              download_name=f"contrats-{date.today():%Y%m%d}.xlsx")

@@ -52,6 +52,7 @@ class Contract(Model):
     )
 
     id = Column(Integer, primary_key=True)
+    # Once the contract is anonymised, a placeholder with nothing personal (app.privacy.retention).
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
     student = relationship("Student", lazy="select")
     programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False)
@@ -100,6 +101,7 @@ class Contract(Model):
 
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    anonymised_at = Column(DateTime)  # kept for statistics only after the retention period
 
     accommodations = relationship(
         "ContractAccommodation",

@@ -17,6 +17,7 @@ from app.contracts.errors import Incomplete, NotAllowed, StaleContract
 from app.contracts.models import DOUBLE, INITIAL, KINDS, REORIENTATION, Contract
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
+from app.privacy.reads import PAGE, record_read
 from app.security import current_impersonator
 
 
@@ -53,6 +54,7 @@ class MyContractView(BaseView):
             return self._post(student, year, kind, contract)
         if contract is None:
             return self._render_start(student, year, kind)
+        record_read(contract, PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     def _post(self, student, year, kind, contract):
@@ -163,6 +165,7 @@ class MyContractView(BaseView):
         contract = policy.readable_contract(g.user, pk)
         if contract is None or contract.student_id != student.id:  # staff roles read theirs elsewhere
             abort(404)
+        record_read(contract, PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     @expose("/contacts/")

@@ -17,6 +17,7 @@ from app.contracts.models import Contract
 from app.contracts.search import ContractSearch
 from app.contracts.widgets import ContractListWidget, ContractSearchWidget, ContractShowWidget
 from app.extensions import db
+from app.privacy.reads import PAGE, record_read
 from app.security import current_impersonator
 
 PAGE_WINDOW = 2  # numbered pages shown on each side of the current one
@@ -152,7 +153,9 @@ class ContractsView(BulkActions, ModelView):
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
-        return self._render_show(visible_contract_or_404(pk, *loading.detail()))
+        contract = visible_contract_or_404(pk, *loading.detail())
+        record_read(contract, PAGE)
+        return self._render_show(contract)
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
         impersonator = current_impersonator()
@@ -191,6 +194,8 @@ class ContractsView(BulkActions, ModelView):
             abort(403)
         choices = editing.remediation_choices(contract)
         form, errors, status = forms.detu_form(contract, choices), {}, 200
+        if request.method == "GET":
+            record_read(contract, PAGE)
         if request.method == "POST":
             form = forms.detu_form(contract, choices, request.form)
             adding = request.form.get("add_row")

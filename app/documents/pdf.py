@@ -36,8 +36,14 @@ def image_type(data):
     return None
 
 
+class Anonymised(ValueError):
+    """An anonymised contract is never printed again (data protection: app.privacy.retention)."""
+
+
 def contract_context(contract):
     """What the template prints: the contract's document, frozen at the signature (app.contracts.document)."""
+    if contract.anonymised_at is not None:
+        raise Anonymised(f"contract {contract.id} is anonymised: it is never printed again")
     settings = current_settings()
     french = str(get_locale() or "fr").startswith("fr")
     shown = document.of(contract)

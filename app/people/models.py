@@ -76,6 +76,11 @@ def _search_name_default(context):
     return search_key(row.get("last_name"), row.get("first_name"), row.get("student_number"))
 
 
+# Student numbers of the placeholders that anonymised contracts and their registrations belong to
+# (app.privacy.retention): Apogée numbers are digits, so they never meet a real student.
+ANONYMOUS_PREFIX = "ANON-"
+
+
 class Student(Model):
     """Étudiant: Apogée codEtu (student number) and codNNE (INE)."""
 

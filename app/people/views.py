@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterNotStartsWith
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from wtforms.validators import ValidationError
 from app import roles as R
 from app.extensions import db
 from app.people.models import (
+    ANONYMOUS_PREFIX,
     DetuAssignment,
     Faculty,
     Programme,
@@ -85,6 +87,8 @@ class StudentView(ModelView):
     show_columns = ["student_number", "ine", "last_name", "first_name", "birth_date", "email", "directory_login"]
     search_columns = ["student_number", "last_name", "first_name", "ine"]
     label_columns = LABELS
+    # Not the placeholders of anonymised contracts (app.privacy.retention).
+    base_filters = [["student_number", FilterNotStartsWith, ANONYMOUS_PREFIX]]
 
 
 class RegistrationView(ModelView):
