@@ -70,18 +70,18 @@ def test_migration_fills_search_keys_and_charter_versions_and_goes_back(database
     app = make_app(databases.url("layer"))
     try:
         with app.app_context():
-            upgrade(revision="0008_privacy")
+            upgrade(revision="0009_sync_liveness")
             with db.engine.begin() as conn:
                 for statement in OLD_ROWS:
                     conn.execute(text(statement))
-            upgrade(revision="0009_contract_data_layer")
+            upgrade(revision="0010_contract_data_layer")
             with db.engine.connect() as conn:
                 assert conn.scalar(text("SELECT search_name FROM student WHERE id = 1")) == "lefevre zoe 21900123"
                 rows = conn.execute(text("SELECT id, charter_version_id FROM contract ORDER BY id")).all()
                 versions = conn.execute(text("SELECT id, html FROM charter_version")).all()
             assert len(versions) == 1 and versions[0].html == "<p>Charte é</p>"
             assert [r.charter_version_id for r in rows] == [versions[0].id, versions[0].id, None]
-            downgrade(revision="0008_privacy")
+            downgrade(revision="0009_sync_liveness")
             with db.engine.connect() as conn:
                 texts = conn.scalars(text("SELECT charter_text FROM contract ORDER BY id")).all()
             assert texts == ["<p>Charte é</p>", "<p>Charte é</p>", None]

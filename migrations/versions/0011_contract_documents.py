@@ -4,8 +4,8 @@ Contracts signed before this revision get their document frozen now, from what t
 (the same shape as app.contracts.document, schema 1, written out here so that this revision keeps
 working whatever the models become).
 
-Revision ID: 0010_contract_documents
-Revises: 0009_contract_data_layer
+Revision ID: 0011_contract_documents
+Revises: 0010_contract_data_layer
 """
 import json
 from datetime import datetime
@@ -14,8 +14,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_contract_documents"
-down_revision = "0009_contract_data_layer"
+revision = "0011_contract_documents"
+down_revision = "0010_contract_data_layer"
 branch_labels = None
 depends_on = None
 

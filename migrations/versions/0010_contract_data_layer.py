@@ -1,7 +1,7 @@
 """contract data layer: search keys, indexes for the list's filters and sorts, the charter stored once
 
-Revision ID: 0009_contract_data_layer
-Revises: 0008_privacy
+Revision ID: 0010_contract_data_layer
+Revises: 0009_sync_liveness
 """
 import hashlib
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from app.people.names import search_key
 
-revision = "0009_contract_data_layer"
-down_revision = "0008_privacy"
+revision = "0010_contract_data_layer"
+down_revision = "0009_sync_liveness"
 branch_labels = None
 depends_on = None
 

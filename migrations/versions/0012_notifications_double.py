@@ -1,13 +1,13 @@
 """in-app notifications; the setting that opens a second contract for a double enrolment
 
-Revision ID: 0011_notifications_double
-Revises: 0010_contract_documents
+Revision ID: 0012_notifications_double
+Revises: 0011_contract_documents
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_notifications_double"
-down_revision = "0010_contract_documents"
+revision = "0012_notifications_double"
+down_revision = "0011_contract_documents"
 branch_labels = None
 depends_on = None
 
