@@ -1,15 +1,15 @@
 """Pégase: registrations' special arrangements and parallel course, the catalogue's mapping of
 arrangement codes, the system a contract's specific need came from
 
-Revision ID: 0010_pegase_arrangements
-Revises: 0009_sync_liveness
+Revision ID: 0013_pegase_arrangements
+Revises: 0012_notifications_double
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0010_pegase_arrangements"
-down_revision = "0009_sync_liveness"
+revision = "0013_pegase_arrangements"
+down_revision = "0012_notifications_double"
 branch_labels = None
 depends_on = None
 
