@@ -83,6 +83,7 @@ class SettingsView(ConfigView):
         "diploma_types",
         "reorientation_allowed",
         "reorientation_profile_code",
+        "double_enrolment_contracts",
         "charter_html",
         "pec_url",
         "contact_email",
@@ -99,6 +100,7 @@ class SettingsView(ConfigView):
         "diploma_types": _l("Diploma types"),
         "reorientation_allowed": _l("Reorientation allowed"),
         "reorientation_profile_code": _l("Reorientation profile code"),
+        "double_enrolment_contracts": _l("A contract for each programme of a double enrolment"),
         "charter_html": _l("Charter"),
         "pec_url": _l("PEC link"),
         "contact_email": _l("Contact e-mail"),
@@ -113,6 +115,7 @@ class SettingsView(ConfigView):
         "current_year": _l("2026 means the academic year 2026-2027."),
         "diploma_types": _l("Apogée diploma type codes that get contracts, separated by commas."),
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
+        "double_enrolment_contracts": _l("A student with a secondary registration known to Apogée may then start a second contract, signed by that programme's directors of studies."),
         "charter_html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed."),
         "retention_years": _l("After this many years following its academic year, a contract is anonymised: its free texts are emptied and nothing links it to the student any more; its figures stay for statistics."),
         "read_log_retention_months": _l("Lines of the log of who read which contract are deleted after this many months."),
@@ -133,6 +136,7 @@ class SettingsView(ConfigView):
             ("digest", _l("One daily digest per director of studies"))]),
         "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
+        **checkboxes(double_enrolment_contracts=_l("A contract for each programme of a double enrolment")),
     }
 
     def pre_update(self, item):

@@ -7,7 +7,11 @@ STATUS_LABELS = {
     "returned": _l("Returned to the student"),
     "signed": _l("Signed"),
 }
-KIND_LABELS = {"initial": _l("Annual contract"), "reorientation": _l("Reorientation contract")}
+KIND_LABELS = {
+    "initial": _l("Annual contract"),
+    "reorientation": _l("Reorientation contract"),
+    "double": _l("Contract of the second programme (double enrolment)"),
+}
 GAP_YEAR_LABELS = {"none": _l("No gap period"), "semester": _l("Gap semester"), "year": _l("Gap year")}
 
 # The contract's sections in the legal order: every page, the PDF and the extraction follow it.
@@ -21,6 +25,11 @@ SECTIONS = [
     ("pec", _l("Experience and skills portfolio (PEC)")),
     ("charter", _l("Charter")),
 ]
+
+
+def translated(mapping):
+    """``mapping`` with its lazy labels translated once (a list page shows them on every row)."""
+    return {key: str(label) for key, label in mapping.items()}
 
 
 def year_label(year):
