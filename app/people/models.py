@@ -160,10 +160,11 @@ class Registration(Model):
     is_repeating = Column(Boolean, nullable=False, default=False)
     oui_si_category = Column(String(100))
     adjusted_path = Column(String(100))  # cursus aménagé
-    # Pégase only: the « régimes spéciaux d'études » codes of the registration (RSE…, comma-separated)
-    # and its parallel course (cursusParallele, CUP…).
+    # Pégase only: the « régimes spéciaux d'études » codes of the registration (RSE…, comma-separated),
+    # its parallel course (cursusParallele, CUP…) and its césure (SEMESTRE or ANNEE).
     arrangement_codes = Column(String(200))
     parallel_course = Column(String(16))
+    gap_year = Column(String(8))
     is_cancelled = Column(Boolean, nullable=False, default=False)
     updated_at = Column(DateTime, default=utcnow, onupdate=utcnow)
 

@@ -127,6 +127,7 @@ class RegistrationRecord:
     is_paid: bool = True
     arrangements: tuple = ()  # codes of the « régimes spéciaux d'études » (Pégase: RSE…)
     parallel_course: Optional[str] = None  # Pégase's cursusParallele: the parallel course's code (CUP…)
+    gap_year: Optional[str] = None  # Pégase's césure: "SEMESTRE" or "ANNEE"; None without one
 
     @property
     def is_repeating(self):

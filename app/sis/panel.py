@@ -1,7 +1,7 @@
 """The contract page's panel: the student's pedagogical registrations (IP, or Pégase's pedagogical
 choices) and results of the contract's year, read from the student information system when the page
 is shown, kept a few minutes; with what the system said of each registration at the last sync
-(Pégase's special arrangements and parallel course) and what it cannot say.
+(Pégase's special arrangements, parallel course and césure) and what it cannot say.
 
 Only for those who may see the student's record (``policy.can_see_sis_record``). When the system is
 slow, down or answers something unreadable, the page still renders and the panel says why.
@@ -31,8 +31,8 @@ REASONS = {
 UNEXPECTED = _l("An unexpected error occurred while reading %(system)s's answer.")
 # What each system cannot give: said on the page rather than left blank or guessed.
 NOT_GIVEN = {
-    "apogee": _l("Apogée gives neither the special arrangements (« régimes spéciaux d'études ») nor a parallel "
-                 "course."),
+    "apogee": _l("Apogée gives neither the special arrangements (« régimes spéciaux d'études »), nor a parallel "
+                 "course, nor a gap year (césure)."),
     "pegase": _l("Pégase gives neither the « oui si » category nor the adjusted path; the repeating year is "
                  "counted from its registrations. Only the grades and results whose publication Pégase allows "
                  "are shown."),

@@ -243,7 +243,7 @@ def apply_student(ctx, snapshot):
             enrolment_count=record.enrolment_count, is_repeating=record.is_repeating,
             oui_si_category=clip(record.oui_si_category, 100), adjusted_path=clip(record.adjusted_path, 100),
             is_cancelled=record.is_cancelled, arrangement_codes=clip(",".join(record.arrangements), 200) or None,
-            parallel_course=clip(record.parallel_course, 16),
+            parallel_course=clip(record.parallel_course, 16), gap_year=record.gap_year,
         )
         registration = existing.pop(key, None)
         if registration is None:

@@ -42,6 +42,7 @@ from app.sis.pegase.settings import PegaseSettings
 
 VALID = "valide"
 PAID = ("paye", "valide")
+GAP_YEARS = ("SEMESTRE", "ANNEE")
 
 
 def text(value):
@@ -235,6 +236,7 @@ class PegaseSystem(StudentInformationSystem):
             enrolment_count=_enrolments(inscriptions, code, year), is_paid=inscription.get("statutPaiement") in PAID,
             arrangements=tuple(sorted(set(_codes(situation.get("amenagementsSpecifiques"))))),
             parallel_course=text(get(inscription, "cursusParallele", "filiere", "code")),
+            gap_year=_gap_year(inscription),
         )
 
     # --- the contract page: pedagogical choices and published results
@@ -294,6 +296,12 @@ def _contact_of(learner, detail):
     email = (text(get(detail, "profilApprenant", "donneesContact", "adresseElectroniqueInstitutionnelle"))
              or text(get(detail, "email")) or _personal_mail(learner))
     return StudentContact(email=email, directory_login=None) if email else None
+
+
+def _gap_year(inscription):
+    """The césure of the registration: a semester or the year; none (SANS) is None."""
+    value = text(get(inscription, "situationUniversitaire", "cesure"))
+    return value if value in GAP_YEARS else None
 
 
 def _codes(value):

@@ -126,7 +126,12 @@ def registered_this_year(dataset):
 def test_what_pegase_alone_says_of_a_registration(sim):
     from simulators.pegase import PegaseExtras
 
-    sim.sim.extras[NUMBER] = PegaseExtras(arrangements=("RSE07", "RSE01"), parallel_course="CUP002")
+    sim.sim.extras[NUMBER] = PegaseExtras(arrangements=("RSE07", "RSE01"), parallel_course="CUP002",
+                                          gap_year="SEMESTRE")
     primary = next(r for r in sim.system().student(NUMBER, YEAR).registrations if r.is_primary)
-    assert (primary.arrangements, primary.parallel_course) == (("RSE01", "RSE07"), "CUP002")
+    assert (primary.arrangements, primary.parallel_course, primary.gap_year) == (("RSE01", "RSE07"), "CUP002",
+                                                                               "SEMESTRE")
+    sim.sim.extras[NUMBER] = PegaseExtras()  # no césure: SANS
+    primary = next(r for r in sim.system().student(NUMBER, YEAR).registrations if r.is_primary)
+    assert (primary.arrangements, primary.parallel_course, primary.gap_year) == ((), None, None)
     assert (primary.oui_si_category, primary.adjusted_path) == (None, None)

@@ -67,7 +67,7 @@ def panel(page):
 
 def test_the_panel_names_pegase_and_says_what_it_cannot_give(app, login, configured):
     number = demo_number(0)
-    configured.sim.extras[number] = PegaseExtras(arrangements=("RSE07",), parallel_course="CUP002")
+    configured.sim.extras[number] = PegaseExtras(arrangements=("RSE07",), parallel_course="CUP002", gap_year="ANNEE")
     sync(app)
     page = login("detu").get(f"/contracts/show/{contract_id(app, number)}").get_data(as_text=True)
     shown = panel(page)
@@ -75,6 +75,7 @@ def test_the_panel_names_pegase_and_says_what_it_cannot_give(app, login, configu
     assert "L1MATHS1U11" in shown  # a course of the pedagogical choices, under its UE
     assert "Special arrangements" in shown and "High-level athlete" in shown and "RSE07" in shown
     assert "Parallel course" in shown and "CUP002" in shown
+    assert "Gap year (césure)" in shown and "the whole year" in shown
     assert "Pégase gives neither the « oui si » category nor the adjusted path" in shown
     assert configured.sim.calls["lireCursusApprenant"] >= 1
 
