@@ -36,8 +36,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Our catalogues, and our own French (and English) for Flask-AppBuilder's texts (translations/fab).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -f -d translations
+	$(BIN)/pybabel compile -f -d translations/fab
 
 db: setup
 	$(FLASK) db upgrade
@@ -52,6 +54,13 @@ i18n-extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ --no-location --sort-output --width 100 \
 		-o translations/messages.pot .
 	$(BIN)/pybabel update -N --width 100 --ignore-pot-creation-date -i translations/messages.pot -d translations
+
+# After upgrading Flask-AppBuilder: its texts, extracted from the installed package, then translate
+# what is new in translations/fab/fr (tests/test_i18n.py fails while a text lacks its French).
+i18n-fab-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F translations/fab/babel.cfg -k _l -k lazy_gettext -k lazy_formatter_gettext -k _ --no-location --sort-output --width 100 \
+		-o translations/fab/messages.pot "$$($(BIN)/python -c 'import flask_appbuilder, os; print(os.path.dirname(flask_appbuilder.__file__))')"
+	$(BIN)/pybabel update -N --width 100 --ignore-pot-creation-date -i translations/fab/messages.pot -d translations/fab
 
 clean:
 	rm -rf $(VENV) instance
