@@ -7,23 +7,40 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test setup db demo translations i18n-extract lint clean
+.PHONY: run reset-demo test setup db demo translations i18n-extract i18n-fab-extract lint clean
 
 # The demo's data goes through SOAP: a simulated Apogée serves the demo university (in the
-# background, on APOGEE_SIMULATOR_PORT or a free port, stopped with `make run`), the sync loads
-# it, then the demo accounts and contracts are added. `make demo` loads it without Apogée.
+# background, on APOGEE_SIMULATOR_PORT or a free port), the sync loads it, then the demo accounts and
+# contracts are added. Alongside the web server: the scheduler (e-mails every minute, nightly jobs)
+# and a mail catcher (MAIL_CATCHER_PORT or a free port) that keeps every e-mail in MAIL_DIR.
+# All stop with `make run`. `make demo` loads the demo without Apogée; `make reset-demo` starts over.
+MAIL_DIR ?= instance/demo-mail
+FREE_PORT = $(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+
 run: setup db
 	@set -e; \
-	sim_port=$${APOGEE_SIMULATOR_PORT:-$$($(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}; \
+	mkdir -p $(MAIL_DIR); \
+	sim_port=$${APOGEE_SIMULATOR_PORT:-$$($(FREE_PORT))}; \
+	mail_port=$${MAIL_CATCHER_PORT:-$$($(FREE_PORT))}; \
 	$(FLASK) apogee-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
-	trap 'kill $$sim_pid 2>/dev/null || true' EXIT INT TERM; \
-	export APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/; \
+	$(BIN)/python simulators/mailcatcher.py --port $$mail_port --dir $(MAIL_DIR) & mail_pid=$$!; \
+	sched_pid=; \
+	trap 'kill $$sim_pid $$mail_pid $$sched_pid 2>/dev/null || true' EXIT INT TERM; \
+	export APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/ PUBLIC_URL=http://$(HOST):$(PORT) \
+		MAIL_SERVER=127.0.0.1 MAIL_PORT=$$mail_port MAIL_USE_TLS=0 MAIL_USE_SSL=0 MAIL_USERNAME= MAIL_PASSWORD=; \
 	$(FLASK) sync-demo; \
+	$(FLASK) scheduler & sched_pid=$$!; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
 	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
 	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
+	echo "E-mails sent by the demo (every minute, by the scheduler): $$(cd $(MAIL_DIR) && pwd)/ (one .eml file each)"; \
+	echo "  and in the application: Paramètres › Courriels en attente (admin)"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+reset-demo:
+	rm -rf instance/conpere.db $(MAIL_DIR)
+	@echo "Demo data removed: the next 'make run' loads the demo university afresh."
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -28,12 +28,17 @@ class Settings(Model):
     reorientation_allowed = Column(Boolean, nullable=False, default=False)
     reorientation_profile_code = Column(String(16))
     charter_html = Column(Text, nullable=False, default="")
+    charter_html_en = Column(Text)  # the charter in English; empty: English readers see the French one
     pec_url = Column(String(500))
     contact_email = Column(String(200))
     # Notifications and documents: "immediate" or "digest" (one daily e-mail per DETU).
     detu_notification = Column(String(16), nullable=False, default="immediate", server_default="immediate")
     reminder_days = Column(Integer, default=7, server_default="7")  # before the campaign closes; empty = none
     logo = Column(LargeBinary)  # PNG or JPEG printed on the contract PDF
+
+    def charter_for(self, locale="fr"):
+        """The charter in the reader's language, the French one when it has no translation."""
+        return self.charter_html_en if locale == "en" and self.charter_html_en else self.charter_html
 
     @property
     def diploma_type_list(self):
@@ -85,9 +90,13 @@ class Remediation(Model):
     __tablename__ = "remediation"
     id = Column(Integer, primary_key=True)
     label = Column(String(250), nullable=False)
+    label_en = Column(String(250))
     kind = Column(Integer, nullable=False, default=1)  # 1 or 2
     hours = Column(Numeric(6, 1))
     active = Column(Boolean, nullable=False, default=True)
+
+    def display_label(self, locale="fr"):
+        return self.label_en if locale == "en" and self.label_en else self.label
 
     def __repr__(self):
         return f"{self.label} (type {self.kind})"
@@ -114,6 +123,11 @@ class HelpText(Model):
     field = Column(String(64), nullable=False)
     language = Column(String(5), nullable=False)
     html = Column(Text, nullable=False, default="")
+
+    @property
+    def text(self):
+        """(language, html): pages show the text marked with its language."""
+        return self.language, self.html
 
     def __repr__(self):
         return f"{self.field} ({self.language})"

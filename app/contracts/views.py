@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
+from app import roles as R
 from app.catalog.models import Accommodation, Remediation
 from app.catalog.service import current_year, hour_volumes
 from app.contracts import editing, panels, workflow
@@ -244,6 +245,13 @@ def register(appbuilder):
         icon="fa-tachometer-alt", category="Contracts", category_label=_l("Contracts"),
     )
     appbuilder.add_link("Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list", category="Contracts")
-    appbuilder.add_view(MyContractView, "My contract", href="/my/contract/", label=_l("My contract"), icon="fa-file-signature")
-    appbuilder.add_link("My contracts", href="/my/contracts/", label=_l("My contracts"), icon="fa-folder-open")
-    appbuilder.add_link("Useful contacts", href="/my/contacts/", label=_l("Help and contacts"), icon="fa-address-book")
+    # A student's pages, in a student's menu only (an administrator holds every permission).
+    def is_student():
+        return policy.has_role(g.user, R.STUDENT)
+
+    appbuilder.add_view(MyContractView, "My contract", href="/my/contract/", label=_l("My contract"),
+                        icon="fa-file-signature", menu_cond=is_student)
+    appbuilder.add_link("My contracts", href="/my/contracts/", label=_l("My contracts"), icon="fa-folder-open",
+                        cond=is_student)
+    appbuilder.add_link("Useful contacts", href="/my/contacts/", label=_l("Help and contacts"),
+                        icon="fa-address-book", cond=is_student)

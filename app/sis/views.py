@@ -2,23 +2,58 @@
 import re
 
 from flask import current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
+from wtforms import SelectField
 
 from app import policy
 from app.extensions import db
-from app.guarded import GuardedActions
-from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
+from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
 from app.sis.sync import SyncOptions, SyncRefused, start_in_background
+from app.ui.display import choice
+from app.ui.modelviews import ProjectModelView
 
 PROGRAMME_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}(-[A-Za-z0-9_]{1,8})?$")
-STATUS_CLASSES = {"ok": "success", "partial": "warning", "failed": "danger", "running": "info"}
+STATUS_CLASSES = {OK: "success", PARTIAL: "warning", FAILED: "danger", RUNNING: "info"}
+STATUS_LABELS = {OK: _l("Succeeded"), PARTIAL: _l("Partly failed"), FAILED: _l("Failed"), RUNNING: _l("Running")}
+TRIGGER_LABELS = {"cli": _l("Command line"), "ui": _l("This page"), "schedule": _l("Schedule")}
 
 
 def _status(status):
-    return Markup('<span class="label label-{}">{}</span>').format(STATUS_CLASSES.get(status, "default"), status)
+    return Markup('<span class="label label-{}">{}</span>').format(
+        STATUS_CLASSES.get(status, "default"), STATUS_LABELS.get(status, status)
+    )
+
+
+def run_summary(run):
+    """What a run did, in the reader's language (the stored ``summary`` is the log's, in English)."""
+    if run.status == RUNNING:
+        parts = [_l("%(num)s of %(total)s students processed so far.", num=run.processed, total=run.total)]
+    elif run.status == FAILED:
+        parts = [_l("Failed after %(num)s of %(total)s students.", num=run.processed, total=run.total)]
+    elif not (run.created or run.updated or run.cancelled or run.contracts_updated or run.programmes_changed
+              or run.faculties_changed or run.failed):
+        parts = [_l("No change: %(num)s students checked, all already up to date.", num=run.total)]
+    else:
+        parts = [ngettext(
+            "%(num)s student: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+            "%(num)s students: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+            run.total, created=run.created, updated=run.updated, unchanged=run.unchanged, failed=run.failed)]
+    if run.cancelled:
+        parts.append(ngettext("%(num)s registration marked cancelled.", "%(num)s registrations marked cancelled.",
+                              run.cancelled))
+    if run.contracts_updated:
+        parts.append(ngettext("%(num)s double enrolment updated on a contract.",
+                              "%(num)s double enrolments updated on contracts.", run.contracts_updated))
+    if run.programmes_changed or run.faculties_changed:
+        parts.append(_l("Programmes changed: %(programmes)s; faculties changed: %(faculties)s.",
+                        programmes=run.programmes_changed, faculties=run.faculties_changed))
+    if run.dry_run:
+        parts.insert(0, _l("Dry run, nothing saved."))
+    return " ".join(str(part) for part in parts)
 
 
 def _errors_link(run_id):
@@ -27,7 +62,7 @@ def _errors_link(run_id):
     return Markup('<a href="{}">{}</a>').format(url_for("SyncErrorView.list", _flt_0_run=run_id), _l("Errors"))
 
 
-class SyncRunView(GuardedActions, ModelView):
+class SyncRunView(ProjectModelView):
     datamodel = SQLAInterface(SyncRun)
     include_route_methods = {"list", "start"}
     base_permissions = ["can_list", "can_start"]
@@ -35,20 +70,22 @@ class SyncRunView(GuardedActions, ModelView):
     list_title = _l("Apogée sync runs")
     base_order = ("id", "desc")
     list_columns = ["id", "started_at", "status", "trigger", "started_by", "year", "programme", "processed",
-                    "total", "summary", "reason", "errors_of"]
+                    "total", "outcome", "reason", "errors_of"]
     search_columns = ["status", "trigger", "year", "dry_run"]
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=list(STATUS_LABELS.items())),
+        "trigger": SelectField(_l("Started from"), choices=list(TRIGGER_LABELS.items())),
+    }
     label_columns = {
         "id": "#", "started_at": _l("Started"), "finished_at": _l("Finished"), "status": _l("Status"),
         "trigger": _l("Started from"), "started_by": _l("By"), "year": _l("Academic year"),
         "programme": _l("Programme"), "dry_run": _l("Dry run"), "processed": _l("Processed"),
         "total": _l("Students"), "created": _l("Created"), "updated": _l("Updated"),
-        "unchanged": _l("Unchanged"), "failed": _l("Failed"), "summary": _l("Summary"),
+        "unchanged": _l("Unchanged"), "failed": _l("Failed"), "outcome": _l("Summary"),
         "reason": _l("Reason of the failure"), "errors_of": _l("Errors"),
     }
     formatters_columns = {
-        "status": _status, "errors_of": _errors_link,
-        "started_at": lambda d: d.strftime("%Y-%m-%d %H:%M:%S") if d else "",
-        "started_by": lambda v: v or "", "programme": lambda v: v or "", "reason": lambda v: v or "",
+        "status": _status, "errors_of": _errors_link, "trigger": choice(TRIGGER_LABELS), "outcome": run_summary,
     }
 
     @expose("/start", methods=["POST"])
@@ -87,11 +124,11 @@ class SyncRunView(GuardedActions, ModelView):
         elif run.status == RUNNING:
             flash(_l("Sync #%(id)s started; this list shows its progress.", id=run_id), "info")
         else:
-            flash(_l("Sync #%(id)s finished: %(summary)s", id=run_id, summary=run.summary), "success")
+            flash(_l("Sync #%(id)s finished: %(summary)s", id=run_id, summary=run_summary(run)), "success")
         return redirect(url_for(".list"))
 
 
-class SyncErrorView(ModelView):
+class SyncErrorView(ProjectModelView):
     datamodel = SQLAInterface(SyncError)
     include_route_methods = {"list"}
     base_permissions = ["can_list"]

@@ -34,7 +34,7 @@ def test_invalid_diploma_types_are_refused_and_kept_on_screen(app, login):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'value="L, L$P, "' in page  # what was typed
-    assert re.search(r"alert-danger.{0,200}L\$P", page, re.S)  # the error names the bad code
+    assert re.search(r"id=\"error-diploma_types\".{0,200}L\$P", page, re.S)  # the error names the bad code
     assert settings_row(app).diploma_types == before.diploma_types
 
 
