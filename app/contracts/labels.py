@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
-    "submitted": _l("Validated by the student"),
-    "returned": _l("Returned to the student"),
+    "submitted": _l("Validated, awaiting signature"),
+    "returned": _l("Returned for changes"),
     "signed": _l("Signed"),
 }
 KIND_LABELS = {"initial": _l("Annual contract"), "reorientation": _l("Reorientation contract")}
