@@ -1,6 +1,10 @@
 """Flask-AppBuilder's widgets with the project's templates: labelled controls, values shown through
 ``display``, no inline script (the search form's data travel in attributes)."""
 from flask_appbuilder import widgets
+from flask_appbuilder.fieldwidgets import Select2ManyWidget
+from wtforms.fields.core import UnboundField
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget as ChoicesListWidget
 
 
 class ListWidget(widgets.ListWidget):
@@ -17,3 +21,22 @@ class FormWidget(widgets.FormWidget):
 
 class SearchWidget(widgets.SearchWidget):
     template = "conpere/widgets/search.html"
+
+
+class CheckboxListWidget(ChoicesListWidget):
+    """One labelled checkbox per choice, in a fieldset (conpere/widgets/form.html)."""
+
+    field_flags = {"checkbox_list": True}
+
+    def __init__(self):
+        super().__init__(prefix_label=False)
+
+
+def checkboxes_for_multiple_choices(form_class):
+    """Select2's multiple select fails axe (an unlabelled input inside a list): checkboxes instead.
+
+    Many-to-many fields of the project's forms offer few rows (roles, groups)."""
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if isinstance(unbound, UnboundField) and isinstance(unbound.kwargs.get("widget"), Select2ManyWidget):
+            unbound.kwargs.update(widget=CheckboxListWidget(), option_widget=CheckboxInput())
