@@ -62,16 +62,19 @@ def dictionary(language):
 def data_words(session, metadata):
     """Every word of the database's text columns (but codes and the interface's own words)."""
     words = set()
+    for columns in _data_columns(session, metadata):
+        for row in session.execute(select(*columns)):
+            words.update(w.lower() for value in row if value for w in WORD.findall(str(value)))
+    return words
+
+
+def _data_columns(session, metadata):
+    existing = set(inspect(session.get_bind()).get_table_names())
     for table in metadata.sorted_tables:
         columns = [c for c in table.columns if isinstance(c.type, (String, Text))
                    and f"{table.name}.{c.name}" not in NOT_DATA]
-        if not columns or not inspect(session.get_bind()).has_table(table.name):
-            continue
-        for row in session.execute(select(*columns)):
-            for value in row:
-                if value:
-                    words.update(w.lower() for w in WORD.findall(str(value)))
-    return words
+        if columns and table.name in existing:
+            yield columns
 
 
 def checker_for(app):
@@ -124,19 +127,20 @@ def visible_texts(html, language):
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in HIDDEN:
             continue
-        if _language_of(element, language) != language:
-            continue
-        if element.text and element.text.strip():
-            yield element.text
-        for name in ATTRIBUTES:
-            if element.get(name):
-                yield element.get(name)
-        if element.tag == "input" and element.get("type") in ("submit", "button") and element.get("value"):
-            yield element.get("value")
-        tail_parent = element.getparent()
-        if element.tail and element.tail.strip() and tail_parent is not None \
-                and _language_of(tail_parent, language) == language and tail_parent.tag not in HIDDEN:
+        if _language_of(element, language) == language:
+            yield from _own_texts(element)
+        parent = element.getparent()
+        if element.tail and parent is not None and parent.tag not in HIDDEN \
+                and _language_of(parent, language) == language:
             yield element.tail
+
+
+def _own_texts(element):
+    """An element's text and the attributes that label it."""
+    yield element.text or ""
+    yield from (element.get(name) for name in ATTRIBUTES if element.get(name))
+    if element.tag == "input" and element.get("type") in ("submit", "button"):
+        yield element.get("value") or ""
 
 
 def _language_of(element, default):

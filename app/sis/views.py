@@ -30,30 +30,39 @@ def _status(status):
 
 def run_summary(run):
     """What a run did, in the reader's language (the stored ``summary`` is the log's, in English)."""
-    if run.status == RUNNING:
-        parts = [_l("%(num)s of %(total)s students processed so far.", num=run.processed, total=run.total)]
-    elif run.status == FAILED:
-        parts = [_l("Failed after %(num)s of %(total)s students.", num=run.processed, total=run.total)]
-    elif not (run.created or run.updated or run.cancelled or run.contracts_updated or run.programmes_changed
-              or run.faculties_changed or run.failed):
-        parts = [_l("No change: %(num)s students checked, all already up to date.", num=run.total)]
-    else:
-        parts = [ngettext(
-            "%(num)s student: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
-            "%(num)s students: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
-            run.total, created=run.created, updated=run.updated, unchanged=run.unchanged, failed=run.failed)]
-    if run.cancelled:
-        parts.append(ngettext("%(num)s registration marked cancelled.", "%(num)s registrations marked cancelled.",
-                              run.cancelled))
-    if run.contracts_updated:
-        parts.append(ngettext("%(num)s double enrolment updated on a contract.",
-                              "%(num)s double enrolments updated on contracts.", run.contracts_updated))
-    if run.programmes_changed or run.faculties_changed:
-        parts.append(_l("Programmes changed: %(programmes)s; faculties changed: %(faculties)s.",
-                        programmes=run.programmes_changed, faculties=run.faculties_changed))
+    parts = [_headline(run), *_changes(run)]
     if run.dry_run:
         parts.insert(0, _l("Dry run, nothing saved."))
     return " ".join(str(part) for part in parts)
+
+
+def _headline(run):
+    if run.status == RUNNING:
+        return _l("%(num)s of %(total)s students processed so far.", num=run.processed, total=run.total)
+    if run.status == FAILED:
+        return _l("Failed after %(num)s of %(total)s students.", num=run.processed, total=run.total)
+    if not (run.created or run.updated or run.failed or any(_change_counts(run))):
+        return _l("No change: %(num)s students checked, all already up to date.", num=run.total)
+    return ngettext(
+        "%(num)s student: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+        "%(num)s students: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+        run.total, created=run.created, updated=run.updated, unchanged=run.unchanged, failed=run.failed)
+
+
+def _change_counts(run):
+    return run.cancelled, run.contracts_updated, run.programmes_changed or run.faculties_changed
+
+
+def _changes(run):
+    cancelled, contracts, offer = _change_counts(run)
+    if cancelled:
+        yield ngettext("%(num)s registration marked cancelled.", "%(num)s registrations marked cancelled.", cancelled)
+    if contracts:
+        yield ngettext("%(num)s double enrolment updated on a contract.",
+                       "%(num)s double enrolments updated on contracts.", contracts)
+    if offer:
+        yield _l("Programmes changed: %(programmes)s; faculties changed: %(faculties)s.",
+                 programmes=run.programmes_changed, faculties=run.faculties_changed)
 
 
 def _errors_link(run_id):

@@ -3,8 +3,11 @@ reader's language, and named choices (statuses, kinds) through their label."""
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_appbuilder.security.sqla.models import Role
 from flask_babel import format_date, format_datetime, format_decimal, gettext
 from markupsafe import Markup
+
+from app.roles import ROLE_LABELS
 
 
 def display(value):
@@ -21,6 +24,8 @@ def display(value):
         return format_decimal(value)
     if isinstance(value, (list, tuple, set)):
         return Markup(", ").join(display(item) for item in value)
+    if isinstance(value, Role):
+        return ROLE_LABELS.get(value.name, value.name)
     return value
 
 

@@ -6,6 +6,8 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import CheckboxInput
 from wtforms.widgets import ListWidget as ChoicesListWidget
 
+from app.ui.display import display
+
 
 class ListWidget(widgets.ListWidget):
     template = "conpere/widgets/list.html"
@@ -39,4 +41,5 @@ def checkboxes_for_multiple_choices(form_class):
     for name in dir(form_class):
         unbound = getattr(form_class, name, None)
         if isinstance(unbound, UnboundField) and isinstance(unbound.kwargs.get("widget"), Select2ManyWidget):
-            unbound.kwargs.update(widget=CheckboxListWidget(), option_widget=CheckboxInput())
+            unbound.kwargs.update(widget=CheckboxListWidget(), option_widget=CheckboxInput(),
+                                  get_label=lambda row: str(display(row)))

@@ -135,3 +135,13 @@ def test_detu_assignment_offers_only_detus(login):
     page = login("referent").get("/detuassignmentview/add").get_data(as_text=True)
     assert "Denise Directrice" in page and "Didier Directeur" in page
     assert "Corinne Conseillère" not in page and "Alice Admin" not in page
+
+
+def test_what_the_editor_writes_survives_the_sanitiser():
+    """Trix's output (blocks in <div>, headings in <h2>, lists, links) is kept as written."""
+    from app.catalog.sanitize import clean_html
+
+    trix = ('<div>Un <strong>texte</strong> <em>riche</em> avec un <a href="https://example.org">lien</a>.<br>Suite</div>'
+            '<h2>Titre</h2><blockquote>Citation</blockquote><ul><li>un</li></ul><ol><li>deux</li></ol>')
+    kept = clean_html(trix)
+    assert kept == trix.replace('href="https://example.org"', 'href="https://example.org" rel="noopener noreferrer"')
