@@ -58,7 +58,7 @@ class ProjectModelView(GuardedActions, ModelView):
         self.search_form_extra_fields = extra
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
-            widgets.checkboxes_for_multiple_choices(form)
+            widgets.accessible_widgets(form)
 
     @expose("/related/<col_name>")
     def related(self, col_name):

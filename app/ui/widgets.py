@@ -1,9 +1,9 @@
 """Flask-AppBuilder's widgets with the project's templates: labelled controls, values shown through
 ``display``, no inline script (the search form's data travel in attributes)."""
 from flask_appbuilder import widgets
-from flask_appbuilder.fieldwidgets import Select2ManyWidget
+from flask_appbuilder.fieldwidgets import DatePickerWidget, Select2ManyWidget
 from wtforms.fields.core import UnboundField
-from wtforms.widgets import CheckboxInput
+from wtforms.widgets import CheckboxInput, DateInput
 from wtforms.widgets import ListWidget as ChoicesListWidget
 
 from app.ui.display import display
@@ -34,12 +34,20 @@ class CheckboxListWidget(ChoicesListWidget):
         super().__init__(prefix_label=False)
 
 
-def checkboxes_for_multiple_choices(form_class):
-    """Select2's multiple select fails axe (an unlabelled input inside a list): checkboxes instead.
+def accessible_widgets(form_class):
+    """Controls everyone can use, in place of two of FAB's.
 
-    Many-to-many fields of the project's forms offer few rows (roles, groups)."""
+    Select2's multiple select fails axe (an unlabelled input inside a list): labelled checkboxes
+    (many-to-many fields of the project's forms offer few rows: roles, groups). The date picker
+    writes yyyy-mm-dd and repeats one id: the browser's own date field, shown in the reader's format.
+    """
     for name in dir(form_class):
         unbound = getattr(form_class, name, None)
-        if isinstance(unbound, UnboundField) and isinstance(unbound.kwargs.get("widget"), Select2ManyWidget):
+        if not isinstance(unbound, UnboundField):
+            continue
+        widget = unbound.kwargs.get("widget")
+        if isinstance(widget, Select2ManyWidget):
             unbound.kwargs.update(widget=CheckboxListWidget(), option_widget=CheckboxInput(),
                                   get_label=lambda row: str(display(row)))
+        elif isinstance(widget, DatePickerWidget):
+            unbound.kwargs.update(widget=DateInput(), render_kw={"class": "form-control"})
