@@ -7,16 +7,20 @@ from tests.web import login_with_keyboard, tab_to
 pytestmark = pytest.mark.browser
 
 
-def submitted_l1math_contract(app):
+def a_submitted_contract_of_detu(app):
+    """A validated contract of one of the `detu` account's programmes, with specific needs if any has."""
     from app.contracts.models import Contract
     from app.extensions import db
-    from app.people.models import Programme
+    from app.people.models import DetuAssignment
 
     with app.app_context():
-        contract = db.session.scalar(
-            select(Contract).join(Programme).where(Programme.step_code == "L1MATH", Contract.status == "submitted")
-            .where(Contract.accommodations.any()).order_by(Contract.id)
-        )
+        detu = app.appbuilder.sm.find_user(username="detu")
+        programmes = select(DetuAssignment.programme_id).where(DetuAssignment.user_id == detu.id)
+        contracts = db.session.scalars(
+            select(Contract).where(Contract.status == "submitted", Contract.programme_id.in_(programmes))
+            .order_by(Contract.id)
+        ).all()
+        contract = next((c for c in contracts if c.accommodations), contracts[0])
         return contract.id, [item.id for item in contract.accommodations]
 
 
@@ -31,7 +35,7 @@ def contract_status(app, pk):
 
 
 def test_detu_completes_and_signs_with_the_keyboard_only(app, page):
-    pk, needs = submitted_l1math_contract(app)
+    pk, needs = a_submitted_contract_of_detu(app)
     login_with_keyboard(page, "detu")
     page.goto(f"/contracts/edit/{pk}")
     for need in needs:
@@ -42,7 +46,7 @@ def test_detu_completes_and_signs_with_the_keyboard_only(app, page):
     page.keyboard.press("ArrowDown")
     tab_to(page, "#remh-0")
     page.keyboard.type("12")
-    tab_to(page, "form button[type=submit]")
+    tab_to(page, "form[action*='/contracts/edit/'] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     status, hours, remediations = contract_status(app, pk)

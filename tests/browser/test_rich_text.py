@@ -38,5 +38,5 @@ def test_a_referent_formats_a_help_text_and_students_read_it(app, page, live_ser
     student = page.context.browser.new_context(base_url=live_server, locale="fr-FR").new_page()
     login_with_keyboard(student, "student")
     student.goto("/my/contract/")
-    assert student.locator("#help-study_plan strong").inner_text() == "votre projet"
+    assert student.locator("#help-study_plan strong").text_content() == "votre projet"  # in a folded bubble
     student.context.close()
