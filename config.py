@@ -107,17 +107,20 @@ class Config:
     MAX_TEXT_LENGTH = env("MAX_TEXT_LENGTH", 10000, int)
     MAX_HOURS = env("MAX_HOURS", 500, int)
     CONTRACTS_PAGE_SIZE = 50
+    # Reports: counts below this are masked for users who may not see health-related figures.
+    REPORT_MASK_THRESHOLD = env("REPORT_MASK_THRESHOLD", 5, int)
 
-    # Student information system: Apogée's SOAP web services (app/sis). Endpoints are
-    # <APOGEE_BASE_URL>/<Service>, WSDL at <endpoint>?wsdl; APOGEE_<SERVICE>_URL overrides one
-    # service (API gateways), APOGEE_WSDL_URL a different WSDL location ("{service}" is replaced).
+    # Student information system: Apogée's SOAP web services (app/sis, docs/apogee.md). Endpoints are
+    # <APOGEE_BASE_URL>/<Service> unless APOGEE_<SERVICE>_URL gives one (API gateways); the WSDL is
+    # AMUE's file in APOGEE_WSDL_DIR, else APOGEE_WSDL_URL ("{service}" is replaced), else <endpoint>?wsdl.
     SIS_BACKEND = env("SIS_BACKEND", "apogee")
     APOGEE_BASE_URL = env("APOGEE_BASE_URL", "")
-    APOGEE_SERVICE_URLS = {
-        service: env(f"APOGEE_{service.upper()}_URL", "")
-        for service in ("EtudiantMetier", "AdministratifMetier", "PedagogiqueMetier",
-                        "OffreFormationMetier", "ReferentielMetier", "InfosEtuMetier")
-    }
+    APOGEE_SERVICES = ("EtudiantMetier", "AdministratifMetier", "PedagogiqueMetier", "OffreFormationMetier",
+                       "ReferentielMetier", "InfosEtuMetier")
+    APOGEE_SERVICE_URLS = {service: env(f"APOGEE_{service.upper()}_URL", "") for service in APOGEE_SERVICES}
+    # One more header for one service, e.g. APOGEE_ETUDIANTMETIER_HEADER="X-Gravitee-Api-Key: secret"
+    APOGEE_SERVICE_HEADERS = {service: env(f"APOGEE_{service.upper()}_HEADER", "") for service in APOGEE_SERVICES}
+    APOGEE_WSDL_DIR = env("APOGEE_WSDL_DIR", "")
     APOGEE_WSDL_URL = env("APOGEE_WSDL_URL", "")
     APOGEE_USER = env("APOGEE_USER", "")
     APOGEE_PASSWORD = env("APOGEE_PASSWORD", "")
@@ -126,7 +129,7 @@ class Config:
     APOGEE_CA_BUNDLE = env("APOGEE_CA_BUNDLE", "")  # a CA file for a private certificate authority
     APOGEE_CONNECT_TIMEOUT = env("APOGEE_CONNECT_TIMEOUT", 5.0, float)
     APOGEE_READ_TIMEOUT = env("APOGEE_READ_TIMEOUT", 30.0, float)
-    APOGEE_RETRIES = env("APOGEE_RETRIES", 2, int)  # transport errors only, never SOAP faults
+    APOGEE_RETRIES = env("APOGEE_RETRIES", 2, int)  # transport errors and "Apogée offline" faults
     APOGEE_BACKOFF = env("APOGEE_BACKOFF", 0.5, float)  # seconds, doubled at each retry
     APOGEE_CONCURRENCY = env("APOGEE_CONCURRENCY", 8, int)
     APOGEE_PAGE_TIMEOUT = env("APOGEE_PAGE_TIMEOUT", 5.0, float)  # the IP panel of a contract page

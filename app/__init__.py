@@ -8,7 +8,8 @@ import os
 
 from flask import Flask
 
-DOMAIN_PACKAGES = ("contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs")
+# reports first: its dashboard heads the Contracts menu.
+DOMAIN_PACKAGES = ("reports", "contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs")
 
 
 def create_app(config_object=None, overrides=None):

@@ -13,7 +13,7 @@ class HomeView(IndexView):
         if user is None or not user.is_authenticated:
             return redirect(self.appbuilder.get_url_for_login)
         if policy.is_staff(user):
-            return redirect(url_for("ContractsView.dashboard"))
+            return redirect(url_for("DashboardView.dashboard"))
         if policy.has_role(user, R.STUDENT):
             return redirect(url_for("MyContractView.contract"))
         return self.render_template("conpere/no_role.html")

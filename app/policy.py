@@ -14,6 +14,7 @@ from app.people.models import (
     DetuAssignment,
     Programme,
     RegistrarAssignment,
+    Registration,
     Student,
     TeacherAssignment,
 )
@@ -84,24 +85,33 @@ def _registrar_programme_ids(user):
 
 def visible_contracts(user):
     """A SQL condition on Contract selecting what the user may read."""
+    return _scope(user, Contract.programme_id, Contract.student_id)
+
+
+def visible_registrations(user):
+    """A SQL condition on Registration: the same rule as the contracts, on a registration's
+    programme and student (reports count registered students who have no contract yet)."""
+    return _scope(user, Registration.programme_id, Registration.student_id)
+
+
+def _scope(user, programme_id, student_id):
+    """Who reads which rows, for any row that belongs to a programme and a student."""
     held = roles_of(user)
     if held & set(_READ_ALL):
         return true()
     clauses = []
     if R.STUDENT in held:
-        clauses.append(
-            Contract.student_id.in_(select(Student.id).where(Student.user_id == user.id))
-        )
+        clauses.append(student_id.in_(select(Student.id).where(Student.user_id == user.id)))
     if R.DETU in held:
-        clauses.append(Contract.programme_id.in_(_detu_programme_ids(user)))
+        clauses.append(programme_id.in_(_detu_programme_ids(user)))
     if R.TEACHER in held:
         clauses.append(
-            Contract.student_id.in_(
+            student_id.in_(
                 select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == user.id)
             )
         )
     if R.REGISTRAR in held:
-        clauses.append(Contract.programme_id.in_(_registrar_programme_ids(user)))
+        clauses.append(programme_id.in_(_registrar_programme_ids(user)))
     return or_(*clauses) if clauses else false()
 
 
@@ -274,6 +284,19 @@ def exportable_faculty_ids(user):
 def can_export_faculty(user, faculty_id):
     allowed = exportable_faculty_ids(user)
     return allowed is None or faculty_id in allowed
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+def sees_health_statistics(user):
+    """Health-related specific needs in reports, and small counts unmasked: institution-wide roles."""
+    return has_role(user, R.ADMIN, R.REFERENT)
+
+
+def can_send_reminders(user):
+    """E-mail reminders to students of the user's scope (a report's action)."""
+    return has_role(user, R.ADMIN, R.REFERENT, R.REGISTRAR, R.DETU)
 
 
 def student_record(user):

@@ -10,7 +10,9 @@ from app.models import import_all_models
 
 config = context.config
 if config.config_file_name:
-    fileConfig(config.config_file_name)
+    # Keep the application's loggers: a migration run inside a process (tests, a first start) must
+    # not silence them.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 import_all_models()

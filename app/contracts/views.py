@@ -1,4 +1,4 @@
-"""Staff pages on contracts: dashboard, list, detail, the DETU's form, sign, return, comment.
+"""Staff pages on contracts: list, detail, the DETU's form, sign, return, comment.
 
 Thin views: rows come from ``app.policy``, changes from ``editing`` and ``workflow``.
 A contract the user may not see answers 404, as if it did not exist.
@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from app import policy
 from app import roles as R
 from app.catalog.models import Accommodation, Remediation
-from app.catalog.service import current_year, hour_volumes
+from app.catalog.service import hour_volumes
 from app.contracts import editing, panels, workflow
 from app.contracts.errors import ContractError, Incomplete, StaleContract
 from app.contracts.forms import form_data
-from app.contracts.models import STATUSES, Contract
+from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.extensions import db
 from app.people.models import Faculty, Programme
@@ -60,7 +60,6 @@ class ContractsView(BaseView):
     route_base = "/contracts"
     default_view = "list"
     method_permission_name = {
-        "dashboard": "read",
         "list": "read",
         "show": "read",
         "edit": "edit",
@@ -68,33 +67,6 @@ class ContractsView(BaseView):
         "return_contract": "sign",
         "comment": "comment",
     }
-
-    @expose("/dashboard/")
-    @has_access
-    def dashboard(self):
-        year = request.args.get("year", type=int) or current_year()
-        visible = policy.visible_contracts(g.user)
-        rows = db.session.execute(
-            select(Contract.programme_id, Contract.status, func.count(Contract.id))
-            .where(visible, Contract.year == year)
-            .group_by(Contract.programme_id, Contract.status)
-        ).all()
-        totals = {status: 0 for status in STATUSES}
-        by_programme = {}
-        for programme_id, status, count in rows:
-            totals[status] += count
-            by_programme.setdefault(programme_id, {s: 0 for s in STATUSES})[status] = count
-        programmes = {
-            p.id: p
-            for p in db.session.scalars(select(Programme).where(Programme.id.in_(by_programme))).all()
-        }
-        ordered = sorted(by_programme.items(), key=lambda item: programmes[item[0]].code)
-        return self.render_template(
-            "contracts/dashboard.html",
-            year=year,
-            totals=totals,
-            by_programme=[(programmes[pid], counts) for pid, counts in ordered],
-        )
 
     @expose("/list/")
     @has_access
@@ -240,11 +212,11 @@ class ContractsView(BaseView):
 def register(appbuilder):
     from app.contracts.student_views import MyContractView
 
+    # The dashboard heading this menu lives in app.reports.
     appbuilder.add_view(
-        ContractsView, "Dashboard", href="/contracts/dashboard/", label=_l("Dashboard"),
-        icon="fa-tachometer-alt", category="Contracts", category_label=_l("Contracts"),
+        ContractsView, "Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list",
+        category="Contracts", category_label=_l("Contracts"),
     )
-    appbuilder.add_link("Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list", category="Contracts")
     # A student's pages, in a student's menu only (an administrator holds every permission).
     def is_student():
         return policy.has_role(g.user, R.STUDENT)

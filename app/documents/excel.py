@@ -286,3 +286,17 @@ def _sheet_title(text):
     for forbidden in "[]:*?/\\":
         text = text.replace(forbidden, " ")
     return text[:31]
+
+
+def write_sheets(sheets, destination):
+    """Plain tables, one sheet each (reports, summaries): ``sheets`` is [(title, [Column], rows)]."""
+    book = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(_sheet_title(str(title)))
+        _prepare(sheet, columns)
+        count = 0
+        for row in rows:
+            sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
+            count += 1
+        _finish(sheet, columns, count)
+    book.save(destination)

@@ -1,6 +1,6 @@
-"""Commands: ``sync``, ``apogee-simulator`` and ``sync-demo``. Each ends with one line; errors
-exit non-zero with one line, never a traceback."""
-import socket
+"""Commands: ``sync`` and ``sync-demo`` (the simulator's own command lives in ``simulators/``).
+
+Each ends with one line; errors exit non-zero with one line, never a traceback."""
 import sys
 
 import click
@@ -57,54 +57,6 @@ def sync_command(year, programme, dry_run):
     click.echo(f"Sync #{run.id} ok: {run.summary}")
 
 
-@click.command("apogee-simulator")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8089, show_default=True, type=int)
-@click.option("--students", default=1000, show_default=True, type=int, help="Size of the generated university.")
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--year", type=int, help="Academic year of the data; the current one by default.")
-@click.option("--demo", is_flag=True, help="Serve the demo university of seeds/demo.py instead.")
-@click.option("--user", default="", help="Require HTTP Basic auth with this user…")
-@click.option("--password", default="", help="…and this password.")
-@click.option("--latency", default=0.0, type=float, help="Seconds added to every SOAP call.")
-@click.option("--fault-rate", default=0.0, type=float, help="Share of calls answering technical.data.transaction.connexion.")
-@click.option("--timeout-rate", default=0.0, type=float, help="Share of calls that hang (see --hang).")
-@click.option("--hang", default=30.0, type=float, help="Seconds a hanging call waits before answering.")
-def simulator_command(host, port, students, seed, year, demo, user, password, latency, fault_rate, timeout_rate, hang):
-    """Serve a simulated Apogée (SOAP over HTTP) for tests, the demo and benchmarks."""
-    from app.sis.simulator import Behaviour, Simulator, demo_dataset, generate
-
-    if students < 0:
-        raise click.ClickException("--students must be zero or more.")
-    for name, rate in (("--fault-rate", fault_rate), ("--timeout-rate", timeout_rate)):
-        if not 0 <= rate <= 1:
-            raise click.ClickException(f"{name} must be between 0 and 1.")
-    dataset = demo_dataset(year) if demo else generate(students, seed=seed, year=year)
-    behaviour = Behaviour(latency=latency, fault_rate=fault_rate, timeout_rate=timeout_rate, hang_seconds=hang, seed=seed)
-    simulator = Simulator(dataset, user=user or None, password=password, behaviour=behaviour)
-    _check_free(host, port)  # werkzeug would print its own lines and exit
-    server = simulator.serve(host, port)
-    what = "the demo university" if demo else f"{students} students (seed {seed})"
-    click.echo(f"Apogée simulator: {what}, year {dataset.year}, at http://{host}:{server.port}/services/")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
-def _check_free(host, port):
-    probe = socket.socket()
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind((host, port))
-    except OSError as exc:
-        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    finally:
-        probe.close()
-
-
 @click.command("sync-demo")
 @click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for Apogée to answer.")
 @with_appcontext
@@ -120,5 +72,5 @@ def sync_demo_command(wait):
 
 
 def init_app(app):
-    for command in (sync_command, simulator_command, sync_demo_command):
+    for command in (sync_command, sync_demo_command):
         app.cli.add_command(command)

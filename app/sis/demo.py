@@ -14,7 +14,7 @@ def wait_until_up(sis, seconds):
     deadline = time.monotonic() + seconds
     while True:
         try:
-            sis.ping()
+            sis.faculties()
             return
         except SisUnavailable as exc:
             if exc.code not in ("transport", "timeout") or time.monotonic() > deadline:

@@ -4,8 +4,6 @@ Apogée (SOAP) is the first implementation; a Pégase (REST) one will come behin
 nothing here names an Apogée operation or field. Records are plain, immutable values.
 """
 import abc
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
@@ -17,14 +15,21 @@ from typing import Optional
 class SisError(Exception):
     """Something went wrong talking to the student information system.
 
-    ``code`` is the system's own error code when it gave one (an Apogée fault string), else a short
-    tag of ours (``transport``, ``timeout``, ``http-401``…).
+    ``kind``: the seam's own code, the same whatever the system (``unavailable``, ``fault``,
+    ``bad-answer``, ``not-configured``). ``code``: the system's own error code when it gave one (an
+    Apogée fault string), else a short tag of ours (``timeout``, ``http-401``, ``not-xml``…).
+    ``operation``: what was being asked (e.g. ``EtudiantMetier.recupererInfosAdmEtu_v4``).
+    ``transient``: asking again a little later may work (network, timeout, system offline).
     """
 
-    def __init__(self, message, code=None):
+    kind = "error"
+
+    def __init__(self, message, code=None, operation=None, transient=False):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.operation = operation
+        self.transient = transient
 
     def __str__(self):
         return f"{self.code}: {self.message}" if self.code and self.code not in self.message else self.message
@@ -33,13 +38,25 @@ class SisError(Exception):
 class SisUnavailable(SisError):
     """The system cannot be reached or refuses to work (network, timeout, offline, credentials)."""
 
+    kind = "unavailable"
+
 
 class SisFault(SisError):
     """The system answered with an error that is not "no data"."""
 
+    kind = "fault"
+
+
+class SisBadAnswer(SisError):
+    """The system's answer (or its description, a WSDL) cannot be read."""
+
+    kind = "bad-answer"
+
 
 class SisNotConfigured(SisError):
-    """No address is configured for the student information system."""
+    """The configuration does not say how to reach the system."""
+
+    kind = "not-configured"
 
 
 # --- Records -----------------------------------------------------------------------------------
@@ -148,17 +165,13 @@ class CourseRecord:
     results: tuple = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class CodeLabel:
-    code: str
-    label: str
-
-
 # --- The interface -----------------------------------------------------------------------------
 
 
 class StudentInformationSystem(abc.ABC):
-    """Reads only. Every method raises ``SisError`` subclasses; "nothing found" is an empty answer."""
+    """Reads only what the application uses. Every method raises ``SisError`` subclasses; "nothing
+    found" is an empty answer. Methods may be called from several threads at once (the sync asks
+    ``concurrency`` students at a time)."""
 
     concurrency = 1
 
@@ -182,63 +195,5 @@ class StudentInformationSystem(abc.ABC):
     def course_registrations(self, student_number, year, step_code, step_version):
         """The pedagogical registration (IP) in a programme for a year, with results: [CourseRecord]."""
 
-    @abc.abstractmethod
-    def profiles(self):
-        """Student profile codes in service: [CodeLabel]."""
-
-    @abc.abstractmethod
-    def regimes(self):
-        """Registration régimes in service: [CodeLabel]."""
-
-    def ping(self):
-        """Raise a SisError when the system cannot be used at all (address, credentials)."""
-        self.faculties()
-
-    def map(self, func, items, on_wait=None):
-        """Apply ``func`` to each item through a bounded thread pool, in order.
-
-        Yields ``(item, result, error)``; an exception raised by ``func`` is yielded, not raised, so
-        one failure does not stop the others. ``on_wait()`` is called before waiting for a result
-        that is not there yet (the caller may do useful work, e.g. commit).
-        """
-        yield from bounded_map(func, items, self.concurrency, on_wait)
-
     def close(self):
         """Release connections."""
-
-
-def bounded_map(func, items, workers, on_wait=None):
-    """``(item, result, error)`` for each item, in order, with at most ``workers`` calls at once.
-
-    Only a window of ``2 × workers`` calls is queued ahead, so huge inputs cost little memory and a
-    consumer that stops early leaves little work behind.
-    """
-    workers = max(1, int(workers))
-    window = deque()
-    iterator = iter(items)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sis") as pool:
-        try:
-            for item in iterator:
-                window.append((item, pool.submit(_capture, func, item)))
-                if len(window) >= 2 * workers:
-                    yield _settle(window.popleft(), on_wait)
-            while window:
-                yield _settle(window.popleft(), on_wait)
-        finally:
-            for _, future in window:
-                future.cancel()
-
-
-def _capture(func, item):
-    try:
-        return func(item), None
-    except Exception as exc:  # noqa: BLE001 - handed back to the caller, per item
-        return None, exc
-
-
-def _settle(entry, on_wait):
-    item, future = entry
-    if on_wait is not None and not future.done():
-        on_wait()
-    result, error = future.result()
-    return item, result, error

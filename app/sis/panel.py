@@ -1,12 +1,13 @@
 """The contract page's panel: the student's pedagogical registrations (IP) and results of the
-contract's year, read from Apogée when the page is shown, kept a few minutes.
+contract's year, read from the student information system when the page is shown, kept a few minutes.
 
-Only for those who may see the student's record (``policy.can_see_sis_record``). When Apogée is
-slow or down, the page still renders and says the data is unavailable.
+Only for those who may see the student's record (``policy.can_see_sis_record``). When the system is
+slow, down or answers something unreadable, the page still renders and the panel says why.
 """
 import logging
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app import policy
@@ -16,11 +17,28 @@ from app.sis.service import get_sis
 
 log = logging.getLogger(__name__)
 _cache = TTLCache()
-FAILURE_TTL = 30  # seconds: a down Apogée is not asked again at every page view
+FAILURE_TTL = 30  # seconds: a down system is not asked again at every page view
+
+# What the reader is told, by the seam's error kind (details go to the log).
+REASONS = {
+    "unavailable": _l("Apogée cannot be reached or did not answer in time."),
+    "fault": _l("Apogée answered with an error (%(code)s)."),
+    "bad-answer": _l("Apogée's answer could not be read."),
+    "not-configured": _l("The connection to Apogée is not configured."),
+}
+UNEXPECTED = _l("An unexpected error occurred while reading Apogée's answer.")
+
+
+def reason_of(error):
+    """The reason shown in the panel for a failure (an exception)."""
+    if not isinstance(error, SisError):
+        return UNEXPECTED
+    reason = REASONS.get(error.kind, UNEXPECTED)
+    return reason % {"code": error.code or ""} if error.kind == "fault" else reason
 
 
 def courses_for(student_number, year, programme):
-    """(courses, error message) for one registration, through the cache."""
+    """(courses, reason of the failure) for one registration, through the cache."""
     config = current_app.config
     key = (config.get("APOGEE_BASE_URL"), student_number, year, programme.step_code, programme.step_version)
     cached = _cache.get(key)
@@ -32,7 +50,10 @@ def courses_for(student_number, year, programme):
         ttl = config.get("APOGEE_PAGE_CACHE_SECONDS", 300)
     except SisError as exc:
         log.warning("IP of %s %s %s unavailable: %s", student_number, year, programme.code, exc)
-        answer, ttl = (None, exc.message), FAILURE_TTL
+        answer, ttl = (None, reason_of(exc)), FAILURE_TTL
+    except Exception as exc:  # noqa: BLE001 - an optional panel never takes the contract page down
+        log.exception("IP of %s %s %s: unexpected error", student_number, year, programme.code)
+        answer, ttl = (None, reason_of(exc)), FAILURE_TTL
     _cache.set(key, answer, ttl)
     return answer
 

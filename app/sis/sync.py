@@ -20,6 +20,7 @@ from app.extensions import db
 from app.people.models import Programme, Registration, Student, utcnow
 from app.sis.interface import SisError
 from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
+from app.sis.pipeline import unordered_map
 from app.sis.service import get_sis
 from app.sis.upsert import (
     CREATED,
@@ -209,8 +210,9 @@ class _Sync:
         self.checkpoint(force_book=True)
         ctx = self.ctx = StudentContext(work, catalogue, year, numbers=numbers)
         self.last, self.done = time.monotonic(), []
-        students = sis.map(lambda n: sis.student(n, year), numbers, on_wait=self.idle)
-        for index, (number, snapshot, error) in enumerate(students):
+        students = unordered_map(lambda pair: sis.student(pair[1], year), enumerate(numbers), sis.concurrency,
+                                 on_wait=self.idle)
+        for (index, number), snapshot, error in students:
             ctx.reach(index)
             if error is None:
                 error = self.apply_one(ctx, snapshot)
@@ -244,7 +246,8 @@ class _Sync:
         """Students listed by Apogée in these programmes, plus those we hold there (to notice the
         registrations Apogée no longer lists)."""
         numbers = set()
-        for programme, listing, error in sis.map(lambda p: sis.students_of(p, year), programmes):
+        for programme, listing, error in unordered_map(lambda p: sis.students_of(p, year), programmes,
+                                                       sis.concurrency):
             if error is not None:
                 self.step_errors += 1
                 self.record(None, error, prefix=f"{programme.step_code}-{programme.step_version}: ")

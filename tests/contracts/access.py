@@ -3,7 +3,6 @@ from tests.access import STAFF, STUDENTS, Route
 READERS_L1MATH = ("detu", "teacher", "counsellor", "registrar", "referent", "admin")
 
 ROUTES = [
-    Route("/contracts/dashboard/", "GET", STAFF),
     Route("/contracts/list/", "GET", STAFF),
     Route("/contracts/show/<int:pk>", "GET", READERS_L1MATH, lambda f: f"/contracts/show/{f.l1math_submitted}"),
     Route("/contracts/edit/<int:pk>", "GET", ("detu", "admin"), lambda f: f"/contracts/edit/{f.l1math_submitted}"),

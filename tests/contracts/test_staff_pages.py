@@ -1,8 +1,8 @@
-"""Staff pages through HTTP: list scope and filters, dashboard, the DETU's form, sign, return, comment."""
+"""Staff pages through HTTP: list scope and filters, the DETU's form, sign, return, comment."""
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 
 from app import roles as R
 from app.catalog.models import Accommodation, Remediation, Settings
@@ -118,19 +118,6 @@ def test_list_issues_a_constant_number_of_queries(app, login):
             event.remove(engine, "before_cursor_execute", listener)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-
-
-def test_dashboard_counts_the_scope(app, login):
-    page = login("detu").get("/contracts/dashboard/").get_data(as_text=True)
-    with app.app_context():
-        year = db.session.get(Settings, 1).current_year
-        signed = db.session.scalar(
-            select(func.count(Contract.id)).join(Programme).where(
-                Programme.step_code.in_(["L1MATH", "L2MATH"]), Contract.status == "signed", Contract.year == year
-            )
-        )
-    assert re.search(rf"status=signed[^>]*>[^<]*<strong>{signed}</strong>", page.replace("&amp;", "&")) or f"<strong>{signed}</strong>" in page
-    assert "L3MATH" not in page
 
 
 def submitted_l1math(app):

@@ -2,8 +2,8 @@
 import pytest
 
 from app.sis.apogee import ApogeeSystem
-from app.sis.simulator import Behaviour, Simulator, demo_dataset, generate
-from app.sis.soap import ApogeeSettings
+from simulators.apogee import Behaviour, Simulator, demo_dataset, generate
+from app.sis.apogee.settings import ApogeeSettings
 from seeds.catalogue import academic_year
 
 YEAR = academic_year()
@@ -26,7 +26,9 @@ def sim(simulator):
     simulator.dataset = generate(SIZE, seed=7, year=YEAR)
     simulator.behaviour = Behaviour()
     simulator.user = simulator.password = None
+    simulator.required_headers, simulator.service_headers = {}, {}
     simulator.calls.clear()
+    simulator.documents.clear()
     simulator.peak_in_flight = 0
     return simulator
 
@@ -38,7 +40,7 @@ def demo_sim(sim):
 
 
 def make_sis(sim, **overrides):
-    settings = dict(base_url=sim.base_url, retries=1, backoff=0.01, concurrency=4, read_timeout=5.0)
+    settings = dict(base_url=sim.base_url, retries=1, backoff=0.01, concurrency=4, read_timeout=30.0)
     settings.update(overrides)
     return ApogeeSystem(ApogeeSettings(**settings))
 
@@ -57,7 +59,8 @@ def point_app_at(app):
 
     def point(simulator, **config):
         values = {"APOGEE_BASE_URL": simulator.base_url if simulator else "", "APOGEE_RETRIES": 0,
-                  "APOGEE_BACKOFF": 0.01, "APOGEE_CONCURRENCY": 4, "APOGEE_READ_TIMEOUT": 5.0}
+                  "APOGEE_BACKOFF": 0.01, "APOGEE_CONCURRENCY": 4, "APOGEE_READ_TIMEOUT": 30.0,
+                  "APOGEE_PAGE_TIMEOUT": 30.0}
         values.update(config)
         for name, value in values.items():
             saved.setdefault(name, app.config.get(name))

@@ -1,6 +1,4 @@
 """The commands: one clear line, a non-zero exit on failure, never a traceback."""
-import socket
-
 import pytest
 
 from app.catalog.models import Settings
@@ -78,19 +76,6 @@ def test_unknown_programme_and_bad_year(app, demo_sim, point_app_at):
     assert "Programme ZZZ is not in Apogée's offer" in line
     result = invoke(app, "sync", "--year", "26")
     assert result.exit_code == 1 and "is not an academic year" in error_lines(result)[0]
-
-
-def test_simulator_command_refuses_bad_options(app):
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen(1)
-    try:
-        result = invoke(app, "apogee-simulator", "--students", "5", "--port", str(taken.getsockname()[1]))
-    finally:
-        taken.close()
-    assert result.exit_code == 1 and "Cannot listen on 127.0.0.1" in error_lines(result)[0]
-    result = invoke(app, "apogee-simulator", "--fault-rate", "2")
-    assert result.exit_code == 1 and "--fault-rate must be between 0 and 1" in error_lines(result)[0]
 
 
 def test_the_nightly_job_is_registered():

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.people.models import Programme, Registration, Student, utcnow
 from app.sis import sync as sync_module
 from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
-from app.sis.simulator.data import SimRegistration, SimStudent
+from simulators.apogee.data import SimRegistration, SimStudent
 from app.sis.sync import SyncOptions, SyncRefused, run_sync
 from tests.sis.conftest import YEAR, make_sis
 

@@ -138,13 +138,22 @@ def test_the_panel_is_cached_for_a_while(app, login, demo_sim, point_app_at):
     assert demo_sim.calls["recupererContratPedagogiqueResultatElpEpr_v6"] == calls
 
 
-@pytest.mark.parametrize("incident", [("http", 503), ("hang", 2.0), ("fault", "technical.data.transaction.connexion")])
-def test_when_apogee_is_down_the_page_works_and_says_so(app, login, demo_sim, point_app_at, incident):
+@pytest.mark.parametrize("incident,reason", [
+    (("http", 503), "Apogée cannot be reached or did not answer in time."),
+    (("hang", 2.0), "Apogée cannot be reached or did not answer in time."),
+    (("fault", "technical.parameter.noncoherentinput.codEtu"),
+     "Apogée answered with an error (technical.parameter.noncoherentinput.codEtu)."),
+    (("raw", b"<html>maintenance</html>"), "answer could not be read."),
+    (("raw", b'<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>'),
+     "answer could not be read."),
+])
+def test_when_apogee_is_down_the_page_works_and_says_why(app, login, demo_sim, point_app_at, incident, reason):
     point_app_at(demo_sim, APOGEE_PAGE_TIMEOUT=0.3)
-    demo_sim.behaviour.fail_next(50, *incident)
+    demo_sim.behaviour.fail_next(50, *incident, operation="recupererContratPedagogiqueResultatElpEpr_v6")
     pk = contract_id(app, demo_number(3))
     response = login("detu").get(f"/contracts/show/{pk}")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "unavailable at the moment" in page
+    section = page[page.find("s-sis-record"):][:3000]
+    assert "unavailable at the moment" in page and reason in page, section
     assert 'id="s-history"' in page and 'id="s-identity"' in page  # the rest of the contract is there

@@ -4,10 +4,11 @@ Behaviour follows ``reference/apogee-ws.md``: omitted and empty parameters mean 
 ``toutes``/``tous``/``aucun`` and the state letters E/A/R are honoured; "no data" is a fault
 (``technical.data.nullretrieve.*``), never an empty answer.
 """
-from app.sis.simulator.data import OUTCOMES, SimResult
-from app.sis.simulator.generator import results_for
+from simulators.apogee.data import OUTCOMES, SimResult
+from simulators.apogee.generator import results_for
 
 IAE_STATES = {"E": "En cours", "A": "Annulée", "R": "Résiliée"}
+HANDICAPS = {"N": "Pas de handicap", "O": "Handicap déclaré"}
 IAA_STATES = {"E": "En cours", "A": "Annulée", "R": "Résiliée"}
 
 
@@ -87,15 +88,19 @@ def recupererIdentifiantsEtudiant_v2(ds, params):
 def recupererInfosAdmEtu_v4(ds, params):
     s = _student(ds, params)
     return {
+        "anneePremiereInscEtb": str(s.first_year) if s.first_year else None,
         "anneePremiereInscUniv": str(s.first_year) if s.first_year else None,
         "dateNaissance": _date_time(s.birth_date),
-        "handicap": s.handicap,
+        "handicap": {"codeHandicap": s.handicap, "libHandicap": HANDICAPS.get(s.handicap)} if s.handicap else None,
         "nomPatronymique": s.last_name,
         "nomUsuel": s.usual_name,
+        "nationaliteDTO": {"codeNationalite": "100", "libNationalite": "Française"},
         "numEtu": int(s.number),
         "numeroINE": s.ine,
+        "paysNaissance": {"codPay": "100", "libPay": "France"},
         "prenom1": s.first_name,
         "prenomEtatCivil": s.first_name,
+        "temoinDateNaissEstimee": "N",
     }
 
 
@@ -377,13 +382,12 @@ def recupererSE_v4(ds, params):
             continue
         if crit("codEtp") != "aucun" and not _match(p.version, crit("codVrsVet")):
             continue
-        diploma = rows.setdefault(p.diploma_code, {
-            "codDip": p.diploma_code, "libDip": p.diploma_label, "natureDiplome": "N",
-            "typeDiplome": p.diploma_type, "versions": {},
-        })
+        diploma = rows.setdefault(p.diploma_code, _diploma_dto(ds, p))
         version = diploma["versions"].setdefault(p.diploma_version, {
-            "codVrsVdi": int(p.diploma_version), "libWebVdi": p.diploma_label,
-            "offreFormation": {"codMention": p.diploma_code[-4:], "libMention": p.diploma_label, "steps": []},
+            "codVrsVdi": int(p.diploma_version), "libWebVdi": p.diploma_label, "libCourtVdi": p.diploma_label[:25],
+            "credits": 180 if p.diploma_type == "L" else 60, "temOffCom": "N", "temOffDeloc": "N",
+            "offreFormation": {"codMention": p.diploma_code[-4:], "libMention": p.diploma_label,
+                               "temEnSveMention": "O", "steps": []},
         })
         if crit("codEtp") == "aucun":
             continue
@@ -401,6 +405,26 @@ def recupererSE_v4(ds, params):
         diploma["listVersionDiplome"] = {"item": versions}
         result.append(diploma)
     return result
+
+
+DIPLOMA_TYPES = {"L": ("Licence", "1"), "LP": ("Licence professionnelle", "1"), "M": ("Master", "2"),
+                 "DU": ("Diplôme d'université", None)}
+
+
+def _diploma_dto(ds, p):
+    kind, cycle = DIPLOMA_TYPES.get(p.diploma_type, (p.diploma_type, None))
+    faculty = ds.faculties.get(p.faculty)
+    return {
+        "codDip": p.diploma_code, "libDip": p.diploma_label,
+        "cycle": {"codCycle": cycle, "libCycle": f"Cycle {cycle}", "temEnSve": "O"} if cycle else None,
+        "natureDiplome": {"codNatureDip": "N" if cycle else "U", "libNatureDip": "National" if cycle else "Université",
+                          "temEnSve": "O"},
+        "temOuvertRecrutement": "O" if p.open else "N",
+        "cmpAcc": {"codCmp": p.faculty, "libCmp": faculty.label if faculty else p.faculty, "temEnSveCmp": "O"},
+        "temOuvertValidation": "O",
+        "typeDiplome": {"codTypDip": p.diploma_type, "libTypDip": kind, "temEnSve": "O"},
+        "versions": {},
+    }
 
 
 def _step_dto(ds, p, elp):
@@ -425,7 +449,7 @@ def _step_dto(ds, p, elp):
             "codCentreGestion": p.faculty,
         }]},
         "listVersionEtape": {"item": [{
-            "codVrsVet": int(p.version), "libWebVet": p.label,
+            "codVrsVet": int(p.version), "libWebVet": p.label, "credits": 60,
             "listListeElementPedagogi": {"item": lists} if lists else None,
         }]},
     }

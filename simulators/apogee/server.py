@@ -13,15 +13,10 @@ from lxml import etree
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from app.sis.simulator import handlers
-from app.sis.simulator.schema import (
-    EXCEPTION_NS,
-    OPERATIONS_BY_KEY,
-    SERVICE_NAMESPACES,
-    SIMPLE,
-    TYPES,
-)
-from app.sis.simulator.wsdl import abstract_wsdl, impl_wsdl
+from simulators.apogee import handlers
+from simulators.apogee.operations import OPERATIONS_BY_KEY
+from simulators.apogee.schema import EXCEPTION_NS, SERVICE_NAMESPACES, SIMPLE, TYPES
+from simulators.apogee.wsdl import abstract_wsdl, impl_wsdl
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -47,26 +42,35 @@ class Behaviour:
         self._lock = threading.Lock()
         self._next = deque()  # scripted incidents for the next requests
         self.student_faults = {}  # student number -> fault code, for every call about them
+        self.student_hangs = {}  # student number -> seconds every call about them waits
         self.operation_faults = {}  # operation name -> fault code
+        # operation name -> function(envelope element): edits the answer before it is sent, as
+        # another version of Apogée would differ (an element more, one missing…)
+        self.doctors = {}
 
-    def fail_next(self, count, kind="http", value=502):
-        """The next ``count`` requests fail: kind "http" (status ``value``), "fault" (code ``value``),
-        "hang" (``value`` seconds before answering), "garbage" (a non-XML 500, as a broken proxy) or
-        "raw" (``value`` as the body of a 200 answer)."""
+    def fail_next(self, count, kind="http", value=502, operation=None):
+        """The next ``count`` requests (for ``operation`` only, when given) fail: kind "http" (status
+        ``value``), "fault" (code ``value``), "hang" (``value`` seconds before answering), "garbage"
+        (a non-XML 500, as a broken proxy) or "raw" (``value`` as the body of a 200 answer)."""
         with self._lock:
-            self._next.extend([(kind, value)] * count)
+            self._next.extend([(kind, value, operation)] * count)
 
     def clear(self):
         with self._lock:
             self._next.clear()
         self.student_faults.clear()
+        self.student_hangs.clear()
         self.operation_faults.clear()
+        self.doctors.clear()
         self.fault_rate = self.timeout_rate = self.latency = 0.0
 
-    def incident(self):
+    def incident(self, operation):
+        """What goes wrong with this request: (kind, value) or None."""
         with self._lock:
-            if self._next:
-                return self._next.popleft()
+            for index, (kind, value, only) in enumerate(self._next):
+                if only in (None, operation):
+                    del self._next[index]
+                    return kind, value
             if self.timeout_rate and self._random.random() < self.timeout_rate:
                 return ("hang", self.hang_seconds)
             if self.fault_rate and self._random.random() < self.fault_rate:
@@ -82,8 +86,10 @@ class Simulator:
         self.user = user
         self.password = password
         self.required_headers = dict(required_headers or {})  # e.g. an API gateway's key
+        self.service_headers = {}  # service -> {header: value}: a gateway's key for one service
         self.behaviour = behaviour or Behaviour()
-        self.calls = Counter()
+        self.calls = Counter()  # operation -> SOAP requests
+        self.documents = Counter()  # service -> WSDL documents served
         self._lock = threading.Lock()
         self.in_flight = 0
         self.peak_in_flight = 0
@@ -103,9 +109,11 @@ class Simulator:
         service = parts[1]
         if self.user is not None and not self._authorised(request):
             return Response("Unauthorized", status=401, headers={"WWW-Authenticate": 'Basic realm="apogee"'})
-        if any(request.headers.get(name) != value for name, value in self.required_headers.items()):
+        required = {**self.required_headers, **self.service_headers.get(service, {})}
+        if any(request.headers.get(name) != value for name, value in required.items()):
             return Response("Unauthorized (gateway key)", status=401, content_type="text/plain")
         if request.method == "GET" and "wsdl" in request.args:
+            self.documents[service] += 1
             if request.args.get("wsdl") == "abstract":
                 return Response(abstract_wsdl(service), content_type=XML)
             address = request.host_url + f"services/{service}"
@@ -130,7 +138,11 @@ class Simulator:
         behaviour = self.behaviour
         if behaviour.latency:
             time.sleep(behaviour.latency)
-        incident = behaviour.incident()
+        try:
+            operation, params = self._read_call(service, request)
+        except handlers.Fault as fault:
+            return self._fault(service, fault, status=400 if fault.code.endswith((".xml", "nonpresentinput")) else 500)
+        incident = behaviour.incident(operation.name)
         if incident:
             kind, value = incident
             if kind == "http":
@@ -143,33 +155,40 @@ class Simulator:
                 time.sleep(value)
             elif kind == "fault":
                 return self._fault(service, handlers.Fault(value, "Injected fault"))
-        try:
-            envelope = etree.fromstring(request.get_data(), _safe_parser())
-        except etree.XMLSyntaxError as exc:
-            return self._fault(service, handlers.Fault("technical.parameter.nonpresentinput", f"XML: {exc}"), status=400)
-        if envelope.getroottree().docinfo.doctype:
-            return self._fault(service, handlers.Fault("technical.parameter.noncoherentinput.xml", "DTD refused"), status=400)
-        body = envelope.find(f"{{{SOAP_ENV}}}Body")
-        call = body[0] if body is not None and len(body) else None
-        qname = etree.QName(call) if call is not None else None
-        operation = OPERATIONS_BY_KEY.get((service, qname.localname)) if qname is not None else None
-        if operation is None or qname.namespace != SERVICE_NAMESPACES[service]:
-            return self._fault(service, handlers.Fault("technical.parameter.noncoherentinput.operation", "Unknown operation"))
         self.calls[operation.name] += 1
-        params = {}
-        for name, type_name in operation.params:
-            element = call.find(name)
-            if element is not None:
-                params[name] = _parse(element, type_name)
         try:
             number = handlers.given(params, "_codEtu")
+            if number in behaviour.student_hangs:
+                time.sleep(behaviour.student_hangs[number])
             forced = behaviour.student_faults.get(number) or behaviour.operation_faults.get(operation.name)
             if forced:
                 raise handlers.Fault(forced, "Injected fault")
             value = handlers.HANDLERS[operation.name](self.dataset, params)
         except handlers.Fault as fault:
             return self._fault(service, fault)
-        return Response(_envelope(operation, value), content_type=XML)
+        return Response(_envelope(operation, value, behaviour.doctors.get(operation.name)), content_type=XML)
+
+    @staticmethod
+    def _read_call(service, request):
+        """(operation, parameters) of a SOAP request; a Fault when it cannot be read."""
+        try:
+            envelope = etree.fromstring(request.get_data(), _safe_parser())
+        except etree.XMLSyntaxError as exc:
+            raise handlers.Fault("technical.parameter.nonpresentinput", f"XML: {exc}") from None
+        if envelope.getroottree().docinfo.doctype:
+            raise handlers.Fault("technical.parameter.noncoherentinput.xml", "DTD refused")
+        body = envelope.find(f"{{{SOAP_ENV}}}Body")
+        call = body[0] if body is not None and len(body) else None
+        qname = etree.QName(call) if call is not None else None
+        operation = OPERATIONS_BY_KEY.get((service, qname.localname)) if qname is not None else None
+        if operation is None or qname.namespace != SERVICE_NAMESPACES[service]:
+            raise handlers.Fault("technical.parameter.noncoherentinput.operation", "Unknown operation")
+        params = {}
+        for param in operation.params:
+            element = call.find(param.name)
+            if element is not None:
+                params[param.name] = _parse(element, param.type)
+        return operation, params
 
     def _fault(self, service, fault, status=500):
         envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV, "xsi": XSI})
@@ -179,7 +198,7 @@ class Simulator:
         etree.SubElement(node, "faultstring").text = fault.code
         detail = etree.SubElement(node, "detail")
         exception = etree.SubElement(detail, f"{{{SERVICE_NAMESPACES[service]}}}fault", nsmap={"ns1": SERVICE_NAMESPACES[service], "ns2": EXCEPTION_NS})
-        _render_fields(exception, "WebBaseException", {
+        _render_fields(exception, "exception:WebBaseException", {
             "domaine": "technical", "element": None, "messages": {"item": [fault.message]},
             "nature": fault.code.split(".")[1] if "." in fault.code else None, "type": "WebBaseException",
             "lastErrorMsg": fault.message,
@@ -212,11 +231,13 @@ class _QuietHandler(WSGIRequestHandler):
 # --- XML <-> values ----------------------------------------------------------------------------
 
 
-def _parse(element, type_name):
-    if type_name in SIMPLE:
+def _parse(element, type_key):
+    if element.get(NIL) == "true":
+        return None
+    if type_key in SIMPLE:
         return element.text
     value = {}
-    for fld in TYPES[type_name].fields:
+    for fld in TYPES[type_key].fields:
         found = element.findall(fld.name)
         if fld.many:
             value[fld.name] = [_parse(e, fld.type) for e in found]
@@ -225,7 +246,7 @@ def _parse(element, type_name):
     return value
 
 
-def _envelope(operation, value):
+def _envelope(operation, value, doctor=None):
     envelope = etree.Element(
         f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV, "xsd": "http://www.w3.org/2001/XMLSchema", "xsi": XSI}
     )
@@ -233,26 +254,39 @@ def _envelope(operation, value):
     wrapper = etree.SubElement(body, f"{{{operation.namespace}}}{operation.response_element}", nsmap={"ns1": operation.namespace})
     items = value if operation.many else [value]
     for item in items:
-        _render(wrapper, operation.return_name, operation.returns, item)
+        _render(wrapper, operation.return_name, operation.returns, item, nillable=False)
+    if doctor is not None:
+        doctor(envelope)
     return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
 
 
-def _render(parent, name, type_name, value):
+def _render(parent, name, type_key, value, nillable=True):
+    """One element, always present: ``xsi:nil`` when there is no value and the schema allows it
+    (Apogée never leaves out a [1..1] element), else empty."""
     node = etree.SubElement(parent, name)  # unqualified, as elementFormDefault="unqualified"
     if value is None:
-        node.set(NIL, "true")
-    elif type_name in SIMPLE:
-        node.text = str(value)
+        if nillable:
+            node.set(NIL, "true")
+        elif type_key not in SIMPLE:
+            _render_fields(node, type_key, {})
+    elif type_key in SIMPLE:
+        node.text = _lexical(value)
     else:
-        _render_fields(node, type_name, value)
+        _render_fields(node, type_key, value)
     return node
 
 
-def _render_fields(node, type_name, value):
-    for fld in TYPES[type_name].fields:
+def _lexical(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _render_fields(node, type_key, value):
+    for fld in TYPES[type_key].fields:
         item = value.get(fld.name)
         if fld.many:
             for one in item or ():
-                _render(node, fld.name, fld.type, one)
+                _render(node, fld.name, fld.type, one, fld.nillable)
         else:
-            _render(node, fld.name, fld.type, item)
+            _render(node, fld.name, fld.type, item, fld.nillable)

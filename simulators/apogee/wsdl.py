@@ -3,13 +3,18 @@
 Two layers, as Apogée's (Axis 1 Java2WSDL) services: the abstract document (types, messages,
 portType) in the service namespace ``N``, and the concrete one (binding, service, port) in
 ``N-impl`` importing it. SOAP 1.1, document/literal wrapped, ``soapAction=""``, every schema
-``elementFormDefault="unqualified"``.
+``elementFormDefault="unqualified"``; elements ``[1..1]`` unless said, ``nillable`` as Apogée's.
+
+Served over HTTP (``<endpoint>?wsdl`` importing ``<endpoint>?wsdl=abstract``), or written to a
+folder under AMUE's file names (``write_folder``) with relative imports, as ESUP applications
+ship them.
 """
+import os
 from functools import lru_cache
 
 from lxml import etree
 
-from app.sis.simulator.schema import EXCEPTION_NS, SIMPLE, TYPES, operations_of, types_reachable
+from simulators.apogee.schema import SERVICES, SIMPLE, SUFFIXES, TYPES, Field, operations_of, types_reachable
 
 WSDL = "http://schemas.xmlsoap.org/wsdl/"
 SOAP = "http://schemas.xmlsoap.org/wsdl/soap/"
@@ -17,17 +22,42 @@ XSD = "http://www.w3.org/2001/XMLSchema"
 HTTP_TRANSPORT = "http://schemas.xmlsoap.org/soap/http"
 
 
-def _type_ref(type_name, prefixes):
-    if type_name in SIMPLE:
-        return f"xsd:{type_name}"
-    return f"{prefixes[TYPES[type_name].namespace]}:{type_name}"
+def impl_file_name(service):
+    """AMUE's name of a service's concrete WSDL: ``ReferentielMetier_21062012_Impl.wsdl``."""
+    return f"{service}{SUFFIXES.get(service, '')}_Impl.wsdl"
 
 
-def _used_types(service):
-    roots = ["WebBaseException"]
-    for op in operations_of(service):
+def abstract_file_name(service):
+    return f"{service}{SUFFIXES.get(service, '')}.wsdl"
+
+
+def _type_ref(key, prefixes):
+    if key in SIMPLE:
+        return f"xsd:{key}"
+    return f"{prefixes[TYPES[key].namespace]}:{TYPES[key].name}"
+
+
+def _element(parent, fld, prefixes):
+    attrs = {"name": fld.name, "type": _type_ref(fld.type, prefixes)}
+    if fld.min != 1:
+        attrs["minOccurs"] = str(fld.min)
+    if fld.many:
+        attrs["maxOccurs"] = "unbounded"
+    if fld.nillable:
+        attrs["nillable"] = "true"
+    return etree.SubElement(parent, f"{{{XSD}}}element", attrs)
+
+
+def _sequence(parent, **attrs):
+    ctype = etree.SubElement(parent, f"{{{XSD}}}complexType", **attrs)
+    return etree.SubElement(ctype, f"{{{XSD}}}sequence")
+
+
+def _used_types(ops):
+    roots = ["exception:WebBaseException"]
+    for op in ops:
         roots.append(op.returns)
-        roots.extend(t for _, t in op.params)
+        roots.extend(p.type for p in op.params)
     return types_reachable(roots)
 
 
@@ -36,7 +66,7 @@ def abstract_wsdl(service):
     """The abstract document of a service, as bytes."""
     ops = operations_of(service)
     namespace = ops[0].namespace
-    types = _used_types(service)
+    types = _used_types(ops)
     namespaces = sorted({TYPES[t].namespace for t in types})
     prefixes = {ns: f"tns{i + 1}" for i, ns in enumerate(namespaces)}
     nsmap = {"wsdl": WSDL, "wsdlsoap": SOAP, "xsd": XSD, "intf": namespace, "apachesoap": "http://xml.apache.org/xml-soap"}
@@ -48,39 +78,22 @@ def abstract_wsdl(service):
     schema = _schema(types_el, namespace, namespaces)
     for op in ops:
         request = etree.SubElement(schema, f"{{{XSD}}}element", name=op.name)
-        seq = etree.SubElement(etree.SubElement(request, f"{{{XSD}}}complexType"), f"{{{XSD}}}sequence")
-        for name, type_name in op.params:
-            # Complex parameters are optional in practice; strings are required, not nillable.
-            attrs = {"name": name, "type": _type_ref(type_name, prefixes)}
-            if type_name not in SIMPLE:
-                attrs["nillable"] = "true"
-            etree.SubElement(seq, f"{{{XSD}}}element", attrs)
+        seq = _sequence(request)
+        for param in op.params:
+            _element(seq, param, prefixes)
         response = etree.SubElement(schema, f"{{{XSD}}}element", name=op.response_element)
-        seq = etree.SubElement(etree.SubElement(response, f"{{{XSD}}}complexType"), f"{{{XSD}}}sequence")
-        etree.SubElement(
-            seq, f"{{{XSD}}}element", name=op.return_name, type=_type_ref(op.returns, prefixes),
-            minOccurs="0", maxOccurs="unbounded" if op.many else "1", nillable="true",
-        )
-    etree.SubElement(schema, f"{{{XSD}}}element", name="fault", type=_type_ref("WebBaseException", prefixes))
+        _element(_sequence(response), Field(op.return_name, op.returns, many=op.many, nillable=False), prefixes)
+    etree.SubElement(schema, f"{{{XSD}}}element", name="fault", type=_type_ref("exception:WebBaseException", prefixes))
 
     # One schema per DTO namespace.
     for ns in namespaces:
         sub = _schema(types_el, ns, [n for n in namespaces if n != ns])
-        for type_name in types:
-            ctype = TYPES[type_name]
-            if ctype.namespace != ns:
-                continue
-            seq = etree.SubElement(
-                etree.SubElement(sub, f"{{{XSD}}}complexType", name=type_name), f"{{{XSD}}}sequence"
-            )
-            for fld in ctype.fields:
-                attrs = {"name": fld.name, "type": _type_ref(fld.type, prefixes)}
-                if fld.many:
-                    attrs.update(minOccurs="0", maxOccurs="unbounded")
-                else:
-                    attrs["minOccurs"] = "0"
-                attrs["nillable"] = "true"
-                etree.SubElement(seq, f"{{{XSD}}}element", attrs)
+        for key in types:
+            ctype = TYPES[key]
+            if ctype.namespace == ns:
+                seq = _sequence(sub, name=ctype.name)
+                for fld in ctype.fields:
+                    _element(seq, fld, prefixes)
 
     fault_message = etree.SubElement(root, f"{{{WSDL}}}message", name="WebBaseException")
     etree.SubElement(fault_message, f"{{{WSDL}}}part", name="fault", element="intf:fault")
@@ -106,14 +119,16 @@ def _schema(parent, namespace, imports):
     return schema
 
 
-def impl_wsdl(service, address):
-    """The concrete document (what ``<address>?wsdl`` answers), importing the abstract one."""
+def impl_wsdl(service, address, abstract_location=None):
+    """The concrete document (what ``<address>?wsdl`` answers), importing the abstract one from
+    ``abstract_location`` (by default the same address with ``?wsdl=abstract``)."""
     ops = operations_of(service)
     namespace = ops[0].namespace
     impl_ns = f"{namespace}-impl"
     nsmap = {"wsdl": WSDL, "wsdlsoap": SOAP, "xsd": XSD, "intf": namespace, "impl": impl_ns}
     root = etree.Element(f"{{{WSDL}}}definitions", nsmap=nsmap, targetNamespace=impl_ns)
-    etree.SubElement(root, f"{{{WSDL}}}import", namespace=namespace, location=f"{service}?wsdl=abstract")
+    location = abstract_location or f"{service}?wsdl=abstract"
+    etree.SubElement(root, f"{{{WSDL}}}import", namespace=namespace, location=location)
     binding = etree.SubElement(
         root, f"{{{WSDL}}}binding", name=f"{service}SoapBinding", type=f"intf:{service}ServiceInterface"
     )
@@ -132,4 +147,22 @@ def impl_wsdl(service, address):
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-__all__ = ["EXCEPTION_NS", "abstract_wsdl", "impl_wsdl"]
+DEFAULT_ADDRESS = "http://localhost:8080/apo-commun-servicesMetiers/services/"
+
+
+def write_folder(path, address=DEFAULT_ADDRESS):
+    """Write every service's WSDL under AMUE's file names, the concrete one importing the abstract
+    one by a relative location (``soap:address`` = AMUE's default unless given). Returns the names."""
+    os.makedirs(path, exist_ok=True)
+    written = []
+    for service in SERVICES:
+        documents = {
+            abstract_file_name(service): abstract_wsdl(service),
+            impl_file_name(service): impl_wsdl(service, address.rstrip("/") + "/" + service,
+                                               abstract_location=abstract_file_name(service)),
+        }
+        for name, content in documents.items():
+            with open(os.path.join(path, name), "wb") as out:
+                out.write(content)
+            written.append(name)
+    return written

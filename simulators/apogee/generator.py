@@ -7,7 +7,7 @@ import random
 import unicodedata
 from datetime import date
 
-from app.sis.simulator.data import (
+from simulators.apogee.data import (
     PROFILES,
     REGIMES,
     Dataset,

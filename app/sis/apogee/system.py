@@ -5,8 +5,9 @@ particular ``InfoAdmEtuDTO4.handicap`` is never read, even when the server sends
 """
 from decimal import Decimal
 
+from app.sis.apogee.client import SKIP, ApogeeClient
+from app.sis.apogee.settings import ApogeeSettings
 from app.sis.interface import (
-    CodeLabel,
     CourseRecord,
     CourseResult,
     FacultyRecord,
@@ -18,9 +19,6 @@ from app.sis.interface import (
     StudentListing,
     StudentSnapshot,
 )
-from app.sis.soap import SKIP, ApogeeClient, ApogeeSettings
-
-OBSOLETE_MARK = "NE PLUS UTILISER"
 
 
 def text(value):
@@ -224,17 +222,3 @@ class ApogeeSystem(StudentInformationSystem):
                 results=results,
             ))
         return courses
-
-    def profiles(self):
-        rows = self.client.call("InfosEtuMetier", "recupererProfilEtudiantWS",
-                                _codPru=SKIP, _temoinEnService="O", _temoinAD=SKIP) or []
-        return [
-            CodeLabel(text(r.code), text(r.libelle) or text(r.libPru) or text(r.code))
-            for r in rows
-            if text(r.code) and OBSOLETE_MARK not in (text(r.libelle) or "").upper()
-        ]
-
-    def regimes(self):
-        rows = self.client.call("ReferentielMetier", "recupererRegimeInscription",
-                                _codRegIns=SKIP, _temoinEnService="O") or []
-        return [CodeLabel(text(r.codRegIns), text(r.libRegIns) or text(r.codRegIns)) for r in rows if text(r.codRegIns)]

@@ -1,0 +1,77 @@
+"""The staff dashboard's figures: the user's scope for a year, what they have to do, and the
+contracts per programme and status."""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import policy
+from app.contracts.labels import STATUS_LABELS
+from app.contracts.models import RETURNED, SIGNED, STATUSES, SUBMITTED, Contract
+from app.extensions import db
+from app.people.models import Registration
+from app.reports.pending import not_started_condition, with_initial_contract
+from app.reports.scope import (
+    PROGRAMME_COLUMNS,
+    contract_conditions,
+    join_programme,
+    programme_label,
+    registration_conditions,
+)
+from app.reports.tables import COUNT, LINK, TEXT, Chart, Column, Link, Table, share
+
+
+@dataclass
+class ToDo:
+    to_sign: int  # validated contracts in the programmes the user signs for (None: signs for none)
+    returned: int
+    not_started: int
+
+
+def status_table(user, filters):
+    """Contracts per programme and status (every kind), with links to the filtered list."""
+    query = join_programme(select(*PROGRAMME_COLUMNS, Contract.status, func.count()), Contract.programme_id, Contract)
+    query = query.where(*contract_conditions(user, filters, with_status=False)).group_by(
+        *PROGRAMME_COLUMNS, Contract.status)
+    programmes = {}
+    for row in db.session.execute(query):
+        programmes.setdefault(row.id, [row, dict.fromkeys(STATUSES, 0)])[1][row.status] = row[-1]
+    rows = []
+    for row, counts in sorted(programmes.values(), key=lambda e: (e[0].step_code, e[0].step_version)):
+        link = Link(programme_label(row), f"/contracts/list/?programme={row.id}&year={filters.year}")
+        rows.append((link, *(counts[s] for s in STATUSES), sum(counts.values())))
+    columns = [Column("programme", _l("Programme"), LINK)] + [
+        Column(s, STATUS_LABELS[s], COUNT) for s in STATUSES
+    ] + [Column("total", _l("Total"), COUNT)]
+    return Table("programmes", _l("Contracts by programme and status"), columns, rows)
+
+
+def totals_table(status_rows):
+    """Contracts per status over the whole scope: the chart's table."""
+    columns = [Column("status", _l("Status"), TEXT), Column("contracts", _l("Contracts"), COUNT)]
+    rows = [(str(STATUS_LABELS[s]), sum(r[1 + i] for r in status_rows)) for i, s in enumerate(STATUSES)]
+    return Table("statuses", _l("Contracts by status"), columns, rows)
+
+
+CHART = Chart("statuses", "status", ("contracts",))
+
+
+def progress_rate(user, filters):
+    """(registered students, of whom with a signed annual contract, share in %)."""
+    registered, with_signed = db.session.execute(with_initial_contract(
+        select(func.count(), func.count(Contract.id).filter(Contract.status == SIGNED)).select_from(Registration)
+    ).where(*registration_conditions(user, filters))).one()
+    return registered, with_signed, share(with_signed, registered)
+
+
+def to_do(user, filters, status_rows):
+    counts = {s: sum(r[1 + i] for r in status_rows) for i, s in enumerate(STATUSES)}
+    programmes = policy.detu_programme_ids(user)
+    to_sign = None
+    if programmes:
+        to_sign = db.session.scalar(select(func.count()).where(
+            *contract_conditions(user, filters, with_status=False), Contract.status == SUBMITTED,
+            Contract.programme_id.in_(programmes)))
+    not_started = db.session.scalar(select(func.count()).where(
+        *registration_conditions(user, filters), not_started_condition()))
+    return ToDo(to_sign, counts[RETURNED], not_started)
