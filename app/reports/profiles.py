@@ -63,7 +63,7 @@ def build(user, filters, limit=None):
 REPORT = Report(
     name="profiles",
     title=_l("Students' profiles"),
-    description=_l("Repeating students, régime d'inscription, gap periods, double enrolments and reorientation "
+    description=_l("Repeating students, enrolment schemes, gap periods, double enrolments and reorientation "
                    "contracts, per programme."),
     build=build,
     chart=Chart("programmes", "programme", ("repeating", "gap_semester", "gap_year", "double", "reorientation")),
