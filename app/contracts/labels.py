@@ -3,10 +3,13 @@ from flask_babel import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
-    "submitted": _l("Validated, awaiting signature"),
-    "returned": _l("Returned for changes"),
+    "submitted": _l("Validated by the student"),
+    "returned": _l("Returned to the student"),
     "signed": _l("Signed"),
 }
+# What the student reads about their own contract (« Renvoyé à l'étudiant » would speak of them).
+STUDENT_STATUS_LABELS = dict(STATUS_LABELS, submitted=_l("Validated, awaiting signature"),
+                             returned=_l("Returned to you for changes"))
 KIND_LABELS = {"initial": _l("Annual contract"), "reorientation": _l("Reorientation contract")}
 GAP_YEAR_LABELS = {"none": _l("No gap period"), "semester": _l("Gap semester"), "year": _l("Gap year")}
 
