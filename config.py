@@ -5,12 +5,16 @@ Pick a class with CONPERE_CONFIG (``development`` by default, ``production``, ``
 import os
 from datetime import timedelta
 
-from flask_appbuilder.const import AUTH_DB, AUTH_LDAP
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 
 from app.roles import builtin_roles
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
+
+
+# AUTH_TYPE=db|ldap|cas → Flask-AppBuilder's constant (CAS runs in FAB's "remote user" slot).
+AUTH_TYPES = {"db": AUTH_DB, "ldap": AUTH_LDAP, "cas": AUTH_REMOTE_USER}
 
 
 def env(name, default=None, cast=str):
@@ -23,14 +27,26 @@ def env(name, default=None, cast=str):
     return cast(raw)
 
 
+DEV_SECRET_KEY = "dev-only-change-me"  # published: production refuses it
+SECRET_KEY_MIN_LENGTH = 32
+
+
 class Config:
     APP_NAME = "ConPeRe"
-    SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
+    PRODUCTION = False  # ProductionConfig: unsafe settings stop the start (check_production)
+    SECRET_KEY = env("SECRET_KEY", DEV_SECRET_KEY)
+    # Signs the API's JWTs; falls back to SECRET_KEY when unset. Give it its own value so that a
+    # leaked API key cannot forge browser sessions and the other way round.
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = env(
         "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "conpere.db")
     )
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A connection that died with a database restart is replaced before use, not reported as a 500.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Largest request body (bytes): bigger uploads answer 413 before anything reads them.
+    MAX_CONTENT_LENGTH = env("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, int)
 
     # Flask-AppBuilder: Alembic owns the schema, roles live in code (app/roles.py), no permission rows.
     FAB_CREATE_DB = False
@@ -42,7 +58,11 @@ class Config:
     FAB_INDEX_VIEW = "app.home.HomeView"
     FAB_BASE_TEMPLATE = "conpere/base.html"
     FAB_API_SWAGGER_UI = True
+    FAB_ADD_OPENAPI_VIEWS = False  # app.api registers them, with a completed document
     FAB_API_MAX_PAGE_SIZE = 100
+    # Machine clients authenticate with API keys ("Authorization: Bearer sst_…") of service
+    # accounts that administrators manage (app/api/accounts.py, docs/api.md).
+    FAB_API_KEY_ENABLED = True
     FAB_ADD_SECURITY_API = False
     # Permissions live in code (app/roles.py): FAB's permission editors would show nothing useful.
     FAB_ADD_SECURITY_PERMISSION_VIEW = False
@@ -50,8 +70,23 @@ class Config:
     FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     AUTH_USERNAME_CI = True
 
-    # Login: database accounts (the embedded demo) or the LDAP directory (docs/ldap.md).
-    AUTH_TYPE = AUTH_LDAP if env("LDAP_ENABLED", False, bool) else AUTH_DB
+    # Login: database accounts (the embedded demo), the LDAP directory (docs/ldap.md) or CAS
+    # single sign-on (docs/cas.md): AUTH_TYPE=db|ldap|cas (LDAP_ENABLED=1 still means ldap).
+    AUTH_TYPE = AUTH_TYPES.get(env("AUTH_TYPE", "ldap" if env("LDAP_ENABLED", False, bool) else "db").strip().lower())
+    # A local administrator who signs in with a database password whatever the directory or CAS
+    # does (/login/?local=1 under CAS); off when empty.
+    BREAK_GLASS_USERNAME = env("BREAK_GLASS_USERNAME", "")
+    CAS_SERVER_URL = env("CAS_SERVER_URL", "")  # e.g. https://cas.univ.fr/cas/
+    CAS_TIMEOUT = env("CAS_TIMEOUT", 5.0, float)  # seconds, ticket validation
+    CAS_CA_FILE = env("CAS_CA_FILE", "")  # a private certificate authority
+    # Roles of CAS users: "directory" (ldap3 lookup by the CAS user id, with the LDAP_* settings)
+    # or "attributes" (the attributes CAS releases, named below).
+    CAS_ROLES_FROM = env("CAS_ROLES_FROM", "directory")
+    CAS_FIRST_NAME_ATTRIBUTE = env("CAS_FIRST_NAME_ATTRIBUTE", "givenName")
+    CAS_LAST_NAME_ATTRIBUTE = env("CAS_LAST_NAME_ATTRIBUTE", "sn")
+    CAS_EMAIL_ATTRIBUTE = env("CAS_EMAIL_ATTRIBUTE", "mail")
+    CAS_STUDENT_NUMBER_ATTRIBUTE = env("CAS_STUDENT_NUMBER_ATTRIBUTE", "supannEtuId")
+    CAS_GROUPS_ATTRIBUTE = env("CAS_GROUPS_ATTRIBUTE", "memberOf")
     LDAP_URLS = env("LDAP_URLS", "")  # several URLs, separated by spaces or commas: tried in order
     LDAP_START_TLS = env("LDAP_START_TLS", False, bool)
     LDAP_CA_FILE = env("LDAP_CA_FILE", "")
@@ -77,17 +112,29 @@ class Config:
     # "Se connecter en tant que": who may act as another user (role names, comma-separated).
     IMPERSONATION_ROLES = env("IMPERSONATION_ROLES", "Admin,FunctionalReferent")
 
-    # Session and login hardening.
+    # Session and login hardening (docs/security.md).
+    # Reverse proxies in front of the application: how many X-Forwarded-* hops to trust (0: none).
+    TRUSTED_PROXIES = env("TRUSTED_PROXIES", 0, int)
+    # Strict-Transport-Security max-age (seconds) on HTTPS answers; 0: not sent (the http demo).
+    HSTS_SECONDS = env("HSTS_SECONDS", 0, int)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", False, bool)
     # An idle timeout: the session is made permanent at login and renewed by each request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=env("SESSION_LIFETIME_MINUTES", 120, int))
+    # Whatever the activity, a session ends this long after the login (signed in again).
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=env("SESSION_ABSOLUTE_HOURS", 12, int))
     AUTH_RATE_LIMITED = env("AUTH_RATE_LIMITED", True, bool)
     RATELIMIT_ENABLED = env("RATELIMIT_ENABLED", True, bool)
     # Login attempts per client address, browser and API counted together.
     AUTH_RATE_LIMIT = env("AUTH_RATE_LIMIT", "10 per 20 second")
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Failed logins per account, whatever the address (a password guessed from many addresses).
+    AUTH_ACCOUNT_RATE_LIMIT = env("AUTH_ACCOUNT_RATE_LIMIT", "10 per 10 minute")
+    # Where the counters live: "database://" (the application's database, shared by every web
+    # node), "redis://host:6379/0", or "memory://" (one process only).
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "database://")
+    # Database accounts: a new password has at least this many characters.
+    PASSWORD_MIN_LENGTH = env("PASSWORD_MIN_LENGTH", 12, int)
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
 
@@ -157,10 +204,14 @@ class Config:
     MAIL_RETRY_SECONDS = env("MAIL_RETRY_SECONDS", 60, int)  # first retry delay, doubled each time
     MAIL_RETRY_MAX_SECONDS = env("MAIL_RETRY_MAX_SECONDS", 3600, int)
     MAIL_BATCH_SIZE = env("MAIL_BATCH_SIZE", 200, int)
+    # A message left « sending » this long belongs to a sender that died: it is sent again, same Message-ID.
+    MAIL_CLAIM_SECONDS = env("MAIL_CLAIM_SECONDS", 300, int)
     OUTBOX_KEEP_DAYS = env("OUTBOX_KEEP_DAYS", 90, int)  # sent messages are deleted after this
     # Jobs: five-field cron expressions (six fields: seconds first); "off" disables a job.
     SCHEDULER_TIMEZONE = env("SCHEDULER_TIMEZONE", "Europe/Paris")
-    SCHEDULER_LOCK_TTL = env("SCHEDULER_LOCK_TTL", 120, int)  # seconds before a silent scheduler's lock is taken
+    # Seconds without a heartbeat (renewed every TTL/4) before a waiting scheduler takes over: a dead
+    # scheduler is replaced within 1.25 × TTL; a live one whose renewals fail for 0.75 × TTL stops its jobs.
+    SCHEDULER_LOCK_TTL = env("SCHEDULER_LOCK_TTL", 15, int)
     OUTBOX_CRON = env("OUTBOX_CRON", "* * * * *")
     DIGEST_CRON = env("DIGEST_CRON", "0 7 * * *")
     REMINDER_CRON = env("REMINDER_CRON", "0 8 * * *")
@@ -168,6 +219,12 @@ class Config:
     EXPORT_DIR = env("EXPORT_DIR", os.path.join(BASE_DIR, "exports"))
     EXPORT_KEEP = env("EXPORT_KEEP", 7, int)  # nightly extractions kept per faculty
     PDF_WORKERS = env("PDF_WORKERS", 0, int)  # processes rendering bulk PDFs; 0 = one per core
+    # Larger documents are prepared by the scheduler process (never holding a web worker): the user
+    # follows their progress on a page, then downloads them. About 1 to 2 s of work each, inline.
+    EXPORT_INLINE_ROWS = env("EXPORT_INLINE_ROWS", 3000, int)  # contracts in an Excel extraction
+    BULK_INLINE_PDFS = env("BULK_INLINE_PDFS", 30, int)  # PDFs in a ZIP
+    DOCUMENT_TASKS_CRON = env("DOCUMENT_TASKS_CRON", "*/5 * * * * *")  # six fields: every 5 seconds
+    DOCUMENT_TASK_KEEP_HOURS = env("DOCUMENT_TASK_KEEP_HOURS", 24, int)
 
 
 class DevelopmentConfig(Config):
@@ -175,8 +232,11 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
+    SECRET_KEY = env("SECRET_KEY")  # no default: check_production refuses to start without one
+    PUBLIC_URL = env("PUBLIC_URL")
     SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", True, bool)
-    PUBLIC_URL = env("PUBLIC_URL", "https://conpere.example.fr")
+    HSTS_SECONDS = env("HSTS_SECONDS", 365 * 24 * 3600, int)
 
 
 class TestConfig(Config):
@@ -193,6 +253,53 @@ CONFIGS = {
     "production": ProductionConfig,
     "test": TestConfig,
 }
+
+
+def _secret_problem(name, value):
+    if not value:
+        return f"{name} is not set"
+    if value == DEV_SECRET_KEY:
+        return f"{name} is the published development value"
+    if len(value) < SECRET_KEY_MIN_LENGTH:
+        return f"{name} is shorter than {SECRET_KEY_MIN_LENGTH} characters"
+    return None
+
+
+def _public_url_problem(url):
+    if not url:
+        return "PUBLIC_URL is not set"
+    return None if url.startswith("https://") else "PUBLIC_URL is not an https:// address"
+
+
+def unsafe_production_settings(config):
+    """What makes ``config`` (a mapping) unsafe to serve real users with, as short sentences."""
+    problems = [
+        _secret_problem("SECRET_KEY", config.get("SECRET_KEY")),
+        # Optional: SECRET_KEY signs the API's tokens when it is unset.
+        _secret_problem("JWT_SECRET_KEY", config.get("JWT_SECRET_KEY")) if config.get("JWT_SECRET_KEY") else None,
+        "DATABASE_URL is SQLite (use PostgreSQL)"
+        if (config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite") else None,
+        _public_url_problem(config.get("PUBLIC_URL") or ""),
+        "FLASK_DEBUG is on" if config.get("DEBUG") else None,
+        "AUTH_TYPE is not one of db, ldap, cas" if "AUTH_TYPE" in config and config["AUTH_TYPE"] is None else None,
+    ]
+    return [problem for problem in problems if problem]
+
+
+class UnsafeConfiguration(SystemExit):
+    """Stops the start (exit status 1) with one line naming each unsafe setting."""
+
+
+def check_production(config):
+    """Refuse to start a production configuration that is unsafe. No-op outside production."""
+    if not config.get("PRODUCTION"):
+        return
+    problems = unsafe_production_settings(config)
+    if problems:
+        raise UnsafeConfiguration(
+            "ConPeRe refuses to start in production: " + "; ".join(problems)
+            + ". Generate a secret with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
 
 
 def config_from_env():

@@ -17,11 +17,13 @@ def create_app(config_object=None, overrides=None):
 
     from app import cli, errors, templating, ui
     from app.extensions import csrf, db, migrate
-    from config import INSTANCE_DIR, config_from_env
+    from config import INSTANCE_DIR, check_production, config_from_env
 
     app = Flask(__name__, instance_path=INSTANCE_DIR)
     app.config.from_object(config_object or config_from_env())
     app.config.update(overrides or {})
+    check_production(app.config)
+    errors.install_converters(app)  # before any route: ids in addresses are range-checked
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)

@@ -8,6 +8,7 @@ from flask import g, has_request_context
 from sqlalchemy import false, or_, select, true
 
 from app import roles as R
+from app.api.models import ServiceAccount, service_account_faculty
 from app.catalog.service import student_edits_open
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
 from app.people.models import (
@@ -112,12 +113,19 @@ def _scope(user, programme_id, student_id):
         )
     if R.REGISTRAR in held:
         clauses.append(programme_id.in_(_registrar_programme_ids(user)))
+    if R.API_READER in held:
+        clauses.append(_service_account_clause(user, programme_id))
     return or_(*clauses) if clauses else false()
 
 
 def contracts_query(user):
     """SELECT of the contracts the user may read; callers add their own filters and order."""
     return select(Contract).where(visible_contracts(user))
+
+
+def readable_contract(user, pk):
+    """The contract ``pk`` when the user may read it, else None (the same SQL filter as lists)."""
+    return _session().scalar(contracts_query(user).where(Contract.id == pk))
 
 
 def can_view(user, contract):
@@ -134,7 +142,7 @@ def can_view(user, contract):
         return True
     if R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user):
         return True
-    return False
+    return R.API_READER in held and _in_service_account_scope(user, contract)
 
 
 def is_own(user, contract):
@@ -270,7 +278,60 @@ def can_see_sis_record(user, contract):
         return True
     if R.DETU in held and is_detu_of(user, contract.programme_id):
         return True
+    if R.API_READER in held and _in_service_account_scope(user, contract):
+        return True
     return R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user)
+
+
+# --- Which parts of a contract a reader gets (field-level reads) ------------------------------
+# The caller has already checked that the user may read the contract.
+
+
+def can_read_comment(user, contract):
+    """The counsellor's comment goes to the people who read it on the contract's pages, never to
+    a machine client: other systems get the contract as the PDF shows it, without the comment."""
+    return bool(roles_of(user) & set(R.PEOPLE_ROLES))
+
+
+def can_read_health_needs(user, contract):
+    """Health-related specific needs (and the student's free text about their needs): every person
+    who reads the contract's pages sees them; a machine client only when its purpose needs them."""
+    if roles_of(user) & set(R.PEOPLE_ROLES):
+        return True
+    account = service_account_of(user)
+    return account is not None and account.health_needs
+
+
+# --- Machine clients (service accounts, app.api.models) ---------------------------------------
+
+
+def service_account_of(user):
+    if not has_role(user, R.API_READER):
+        return None
+    return _cached(
+        "service_account",
+        user,
+        lambda: _session().scalar(select(ServiceAccount).where(ServiceAccount.user_id == user.id)),
+    )
+
+
+def _service_account_clause(user, programme_id):
+    account = service_account_of(user)
+    if account is None:
+        return false()
+    if account.all_faculties:
+        return true()
+    faculties = select(service_account_faculty.c.faculty_id).where(
+        service_account_faculty.c.service_account_id == account.id
+    )
+    return programme_id.in_(select(Programme.id).where(Programme.faculty_id.in_(faculties)))
+
+
+def _in_service_account_scope(user, contract):
+    account = service_account_of(user)
+    if account is None:
+        return False
+    return account.all_faculties or contract.programme.faculty_id in {f.id for f in account.faculties}
 
 
 def exportable_faculty_ids(user):

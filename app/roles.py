@@ -21,17 +21,21 @@ REGISTRAR = "Registrar"
 REFERENT = "FunctionalReferent"
 ADMIN = "Admin"
 PUBLIC = "Public"
+# A machine account (service account) reading the API with a key; its scope is in app.api.models.
+API_READER = "ApiReader"
 
-ALL_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+PEOPLE_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+ALL_ROLES = PEOPLE_ROLES + (API_READER,)
 # What the pages call each role (the names above are stored, and match directory groups).
 ROLE_LABELS = {
     STUDENT: _l("Student"), DETU: _l("Director of studies"), TEACHER: _l("Referent teacher"),
     COUNSELLOR: _l("Guidance counsellor"), REGISTRAR: _l("Student office"), REFERENT: _l("Functional referent"),
-    ADMIN: _l("Administrator"), PUBLIC: _l("Anonymous"),
+    ADMIN: _l("Administrator"), PUBLIC: _l("Anonymous"), API_READER: _l("API client"),
 }
 STAFF_ROLES = (DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
 
-# Role privilege rank, used to forbid impersonating someone more privileged.
+# Role privilege rank, used to forbid impersonating someone more privileged (a role missing here,
+# like a machine account's, is never impersonated).
 PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, ADMIN: 4}
 
 # What every signed-in user may open, whatever their role.

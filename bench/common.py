@@ -119,24 +119,36 @@ def rss_mb(field="VmRSS"):
     return float("nan")
 
 
+def machine_note(load_at_start, what):
+    """One line saying under what load the numbers were taken (the machine is shared)."""
+    return (f"{what}; {os.cpu_count()} cores shared with other work, load average {load_at_start:.1f} at the "
+            f"start and {os.getloadavg()[0]:.1f} at the end: compare ratios, not absolute times.")
+
+
 def write_subsection(title, lines):
     """Replace (or add) "### title" inside the "## Documents" section of docs/benchmarks.md."""
+    write_section("Documents", title, lines)
+
+
+def write_section(section, title, lines):
+    """Replace (or add) "### title" inside the "## section" section of docs/benchmarks.md."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n"
+    heading = f"## {section}"
     block = f"### {title}\n\n" + "\n".join(lines).rstrip() + "\n"
-    if "## Documents" not in text:
-        text = text.rstrip() + "\n\n## Documents\n\n"
-    head, section = text.split("## Documents", 1)
-    end = section.find("\n## ")
-    section, tail = (section, "") if end < 0 else (section[:end + 1], section[end + 1:])
+    if f"\n{heading}\n" not in text:
+        text = text.rstrip() + f"\n\n{heading}\n"
+    head, section_text = text.split(f"\n{heading}\n", 1)
+    end = section_text.find("\n## ")
+    section_text, tail = (section_text, "") if end < 0 else (section_text[:end + 1], section_text[end + 1:])
     marker = f"### {title}\n"
-    if marker in section:
-        before, rest = section.split(marker, 1)
+    if marker in section_text:
+        before, rest = section_text.split(marker, 1)
         nxt = rest.find("\n### ")
         rest = "" if nxt < 0 else rest[nxt + 1:]
-        section = before + block + ("\n" + rest if rest else "")
+        section_text = before + block + ("\n" + rest if rest else "")
     else:
-        section = section.rstrip() + "\n\n" + block
+        section_text = (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block
     with open(path, "w", encoding="utf-8") as out:
-        out.write(head + "## Documents" + section.rstrip() + "\n" + ("\n" + tail if tail else ""))
+        out.write(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))

@@ -184,7 +184,19 @@ def load_demo(today=None):
         _build_university_rows(university)
     if db.session.scalar(select(DetuAssignment.id).where(DetuAssignment.user_id == users["detu"].id)) is None:
         _populate(year, university, users)
+    _demo_service_account(sm, users["admin"])
     return [a.username for a in ACCOUNTS]
+
+
+def _demo_service_account(sm, admin):
+    """The data warehouse, a machine client of the API, with one key (its secret is not kept:
+    ``flask --app run service-account key demo-bi --key-name test`` prints a new one)."""
+    from app.api import accounts
+
+    if sm.find_user(username="demo-bi") is None:
+        scope = accounts.Scope("Entrepôt de données : tableaux de bord de la réussite (démonstration)", (), True)
+        account = accounts.create_service_account("demo-bi", scope, created_by=admin)
+        accounts.issue_key(account, "entrepot-nuit")
 
 
 def _ensure_user(sm, account):

@@ -43,6 +43,8 @@ class Facts:
     let_contract: int  # a Lettres contract: detu2's programme, outside the registrar's faculty
     faculty_code: str
     user_id: int  # the `student` account
+    service_account: int = None  # the demo's API service account (demo-bi)
+    service_account_key: str = None  # the uuid of its key
 
 
 @pytest.fixture
@@ -71,7 +73,11 @@ def _facts(app):
         )
     )
     let = ctx.scalar(select(Contract).join(Programme).where(Programme.step_code == "L1LETM").order_by(Contract.id))
-    return Facts(mine.id, submitted.id, let.id, "SCI", student_user.id)
+    from app.api.models import ServiceAccount
+
+    machine = ctx.scalar(select(ServiceAccount).order_by(ServiceAccount.id))
+    key = sm.find_api_keys_for_user(machine.user_id)[0]
+    return Facts(mine.id, submitted.id, let.id, "SCI", student_user.id, machine.id, key.uuid)
 
 
 def rules_of(app):

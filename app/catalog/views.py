@@ -24,6 +24,7 @@ from app.extensions import db
 from app.ui.display import choice, in_language
 from app.ui.modelviews import ProjectModelView
 from app.ui.richtext import RichTextField
+from app.security.urls import WebUrl, web_links_only
 
 DIPLOMA_TYPE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
 
@@ -166,16 +167,19 @@ class SettingsView(ConfigView):
         "diploma_types": [diploma_types_validator],
         "current_year": [NumberRange(min=2000, max=2100)],
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
+        "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {
-        "charter_html": RichTextField(_l("Charter (French)")),
-        "charter_html_en": RichTextField(_l("Charter (English)")),
+        "charter_html": RichTextField(_l("Charter (French)"), validators=[web_links_only]),
+        "charter_html_en": RichTextField(_l("Charter (English)"), validators=[web_links_only]),
         "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=list(DETU_NOTIFICATIONS.items())),
         "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
     }
 
     def pre_update(self, item):
+        item.charter_html = clean_html(item.charter_html)
+        item.charter_html_en = clean_html(item.charter_html_en) or None
         item.diploma_types = ",".join(t.strip() for t in item.diploma_types.split(",") if t.strip())
 
 
@@ -288,7 +292,10 @@ class HelpTextView(ConfigView):
         "language": SelectField(_l("Language"), choices=list(LANGUAGES.items())),
     }
     description_columns = {"html": _l("Shown in a « Help » bubble next to the field.")}
-    edit_form_extra_fields = {"html": RichTextField(_l("Text"))}
+    edit_form_extra_fields = {"html": RichTextField(_l("Text"), validators=[web_links_only])}
+
+    def pre_update(self, item):
+        item.html = clean_html(item.html)
 
 
 def register(appbuilder):

@@ -173,7 +173,7 @@ def save_detu_part(contract, user, form, expected_version):
     }
     support_hours = c.hours("support_hours", form.get("support_hours"))
     path_notes = c.text("path_notes", form.get("path_notes"))
-    remediations = _remediation_rows(c, form)
+    remediations = _remediation_rows(c, form, contract)
     courses = _course_rows(c, form)
     c.check()
 
@@ -195,15 +195,19 @@ def _rows(form, *names):
     return list(zip(*columns))
 
 
-def _remediation_rows(c, form):
+def _remediation_rows(c, form, contract):
     rows = []
     catalogue = {r.id: r for r in db.session.scalars(select(Remediation)).all()}
+    # A deactivated remediation stays where it was chosen, but is never chosen anew.
+    already = {item.remediation_id for item in contract.remediations}
     for index, (raw_id, raw_hours) in enumerate(_rows(form, "remediation_id", "remediation_hours")):
         if not str(raw_id).strip() and not str(raw_hours).strip():
             continue
         try:
             remediation = catalogue[int(raw_id)]
         except (KeyError, ValueError):
+            remediation = None
+        if remediation is None or not (remediation.active or remediation.id in already):
             c.fail(f"remediation_{index}", _l("Choose a remediation from the list."))
             continue
         hours = c.hours(f"remediation_{index}", raw_hours, required=True)

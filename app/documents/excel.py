@@ -246,10 +246,10 @@ def extraction_rows(contract_query):
                 yield "item", item
 
 
-def write_extraction(contract_query, destination, title=None):
+def write_extraction(contract_query, destination, title=None, progress=None):
     """Write the contracts ``contract_query`` selects to ``destination`` (a path or a binary file).
 
-    Returns the number of contracts written.
+    ``progress(contracts written so far)`` is called as rows go. Returns the number of contracts written.
     """
     book = Workbook(write_only=True)
     contracts = book.create_sheet(_sheet_title(title or str(_l("Contracts"))))
@@ -261,6 +261,8 @@ def write_extraction(contract_query, destination, title=None):
     for kind, row in extraction_rows(contract_query):
         sheets[kind](row)
         counts[kind] += 1
+        if progress is not None and kind == "contract" and counts["contract"] % CHUNK == 0:
+            progress(counts["contract"])
     _finish(contracts, CONTRACT_COLUMNS, counts["contract"])
     _finish(items, ITEM_COLUMNS, counts["item"])
     book.save(destination)

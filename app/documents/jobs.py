@@ -17,6 +17,21 @@ from app.people.models import Faculty
 log = logging.getLogger(__name__)
 
 
+def _own_files(prefix):
+    return re.compile(re.escape(prefix) + r"\d{4}-\d{8}-\d{6}\.xlsx")
+
+
+def latest_export(faculty, year):
+    """The path of the newest nightly file of a faculty and year, or None."""
+    directory = current_app.config["EXPORT_DIR"]
+    prefix = f"conpere-{ascii_slug(faculty.code)}-"
+    if not os.path.isdir(directory):
+        return None
+    own = _own_files(prefix)
+    names = sorted(n for n in os.listdir(directory) if own.fullmatch(n) and n.startswith(f"{prefix}{year}-"))
+    return os.path.join(directory, names[-1]) if names else None
+
+
 def write_faculty_exports(now=None):
     """Write every active faculty's extraction of the current year; returns the paths written."""
     directory = current_app.config["EXPORT_DIR"]
@@ -31,7 +46,7 @@ def write_faculty_exports(now=None):
         count = save_extraction(faculty_query(faculty, year), path)
         written.append(path)
         log.info("extraction of %s: %s contracts in %s", faculty.code, count, path)
-        own = re.compile(re.escape(prefix) + r"\d{4}-\d{8}-\d{6}\.xlsx")
+        own = _own_files(prefix)
         for old in sorted(name for name in os.listdir(directory) if own.fullmatch(name))[:-keep]:
             os.remove(os.path.join(directory, old))
     return written

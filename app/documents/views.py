@@ -1,13 +1,19 @@
 """Downloads: a contract's PDF, a programme's PDFs as a ZIP, Excel extractions.
 
 Thin views: which contracts comes from ``app.policy`` (through the list's own search for filtered
-exports), what is written from ``pdf``, ``bulk`` and ``excel``.
+exports), what is written from ``pdf``, ``bulk`` and ``excel``. What would hold a web worker more
+than a moment is prepared by the scheduler process instead (``tasks``): the answer is then a page
+that follows its progress.
 """
+import os
 import tempfile
 from datetime import date
 
-from flask import Response, abort, current_app, g, request, send_file, stream_with_context, url_for
+from flask import (
+    Response, abort, current_app, g, jsonify, redirect, request, send_file, stream_with_context, url_for,
+)
 from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -17,14 +23,17 @@ from app.catalog.service import current_year
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.contracts.views import visible_contract_or_404
-from app.documents import bulk, excel, pdf
+from app.documents import bulk, excel, pdf, tasks
+from app.documents.jobs import latest_export
+from app.documents.models import DONE, QUEUED, RUNNING, DocumentTask
 from app.documents.names import ascii_slug
-from app.documents.scope import faculty_search, parse_year
+from app.documents.prepared import XLSX, TaskRefused, bulk_selection, count_of, faculty_extraction_query
+from app.documents.scope import parse_year
 from app.extensions import db
+from app.jobs.lease import Lease
 from app.people.models import Faculty, Programme
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BULK_MAX = 3000  # a programme's contracts of a few years; more is a mistake in the filters
+NO_STORE = "private, no-store"
 
 
 def _xlsx_response(query, filename):
@@ -32,22 +41,36 @@ def _xlsx_response(query, filename):
     excel.write_extraction(query, spool)
     spool.seek(0)
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = NO_STORE
     return response
+
+
+def _prepare(kind, params, filename):
+    """Queue the document for the scheduler and send the user to the page that follows it."""
+    language = str(get_locale() or "fr")[:2]
+    task = tasks.submit(g.user, kind, params, filename, language)
+    return redirect(url_for("DocumentTaskView.show", pk=task.id), code=303)
+
+
+def _extraction(kind, params, query, filename):
+    """Small extractions at once; larger ones prepared off the request."""
+    if count_of(query) <= current_app.config.get("EXPORT_INLINE_ROWS", 3000):
+        return _xlsx_response(query, filename)
+    return _prepare(kind, params, filename)
 
 
 def _bulk_selection():
     """(search, programme, contract ids) of a bulk request, or an error answer with its reason."""
     search = ContractSearch.from_args(request.args)
-    if search.programme_id is None:
-        abort(400, _("Choose a programme in the list's filters before downloading its PDFs."))
-    programme = db.session.get(Programme, search.programme_id)
-    ids = db.session.scalars(visible_contracts_query(g.user, search).with_only_columns(Contract.id)).all()
-    if programme is None or not ids:
-        abort(404, _("No contract you may see matches these filters."))
-    if len(ids) > BULK_MAX:
-        abort(400, _("Too many contracts (%(num)s): narrow the filters (year, status).", num=len(ids)))
+    try:
+        programme, ids = bulk_selection(g.user, search)
+    except TaskRefused as exc:
+        abort(exc.status, str(exc))
     return search, programme, ids
+
+
+def _inline_zip(count):
+    return count <= current_app.config.get("BULK_INLINE_PDFS", 30)
 
 
 class ContractDocumentsView(BaseView):
@@ -60,7 +83,7 @@ class ContractDocumentsView(BaseView):
         contract = visible_contract_or_404(pk)
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
-        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/bulk/")
@@ -70,19 +93,22 @@ class ContractDocumentsView(BaseView):
         return self.render_template(
             "documents/bulk.html", programme=programme, count=len(ids), search=search,
             zip_url=url_for(".bulk_zip", **search.as_args()), filename=_bulk_filename(programme, search),
+            inline=_inline_zip(len(ids)),
         )
 
     @expose("/bulk.zip")
     @has_access
     def bulk_zip(self):
         search, programme, ids = _bulk_selection()
+        if not _inline_zip(len(ids)):
+            return _prepare("bulk_zip", search.as_args(), _bulk_filename(programme, search))
         workers = min(bulk.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
         stream = bulk.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
                                  label=f"ZIP {programme.code} for {g.user.username}")
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="{_bulk_filename(programme, search)}"'
         response.headers["X-Contract-Count"] = str(len(ids))
-        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/export.xlsx")
@@ -90,7 +116,8 @@ class ContractDocumentsView(BaseView):
     def list_xlsx(self):
         """Exactly what the staff list selects with the same filters."""
         search = ContractSearch.from_args(request.args)
-        return _xlsx_response(visible_contracts_query(g.user, search), f"contrats-{date.today():%Y%m%d}.xlsx")
+        return _extraction("list_xlsx", search.as_args(), visible_contracts_query(g.user, search),
+                           f"contrats-{date.today():%Y%m%d}.xlsx")
 
 
 def _bulk_filename(programme, search):
@@ -104,7 +131,7 @@ class ExportView(BaseView):
 
     route_base = "/exports"
     default_view = "index"
-    method_permission_name = {"index": "extract", "faculty_xlsx": "extract"}
+    method_permission_name = {"index": "extract", "faculty_xlsx": "extract", "nightly_xlsx": "extract"}
 
     @expose("/")
     @has_access
@@ -114,32 +141,98 @@ class ExportView(BaseView):
         if allowed is not None:
             query = query.where(Faculty.id.in_(allowed))
         faculties = db.session.scalars(query).all()
+        year = current_year()
         counts = dict(db.session.execute(
             select(Programme.faculty_id, func.count(Contract.id))
             .join(Contract, Contract.programme_id == Programme.id)
-            .where(Contract.year == current_year())
+            .where(Contract.year == year)
             .group_by(Programme.faculty_id)
         ).all())
-        return self.render_template("documents/exports.html", faculties=faculties, counts=counts,
-                                    year=current_year())
+        nightly = {f.id: latest_export(f, year) for f in faculties}
+        return self.render_template("documents/exports.html", faculties=faculties, counts=counts, year=year,
+                                    nightly={k: v for k, v in nightly.items() if v})
+
+    def _faculty_or_404(self, code):
+        faculty = db.session.scalar(select(Faculty).where(Faculty.code == code))
+        if faculty is None or not policy.can_export_faculty(g.user, faculty.id):
+            abort(404)
+        return faculty
 
     @expose("/faculty/<code>.xlsx")
     @has_access
     def faculty_xlsx(self, code):
-        faculty = db.session.scalar(select(Faculty).where(Faculty.code == code))
-        if faculty is None or not policy.can_export_faculty(g.user, faculty.id):
-            abort(404)
+        faculty = self._faculty_or_404(code)
         try:
             year = parse_year(request.args.get("year"))
         except ValueError:
             abort(400, _("The year must be an academic year such as 2026, or « all »."))
-        search = faculty_search(faculty, year)
         suffix = year if year is not None else "toutes-annees"
-        return _xlsx_response(visible_contracts_query(g.user, search),
-                              f"contrats-{ascii_slug(faculty.code)}-{suffix}.xlsx")
+        return _extraction("faculty_xlsx", {"faculty_id": faculty.id, "year": year},
+                           faculty_extraction_query(g.user, faculty.id, year),
+                           f"contrats-{ascii_slug(faculty.code)}-{suffix}.xlsx")
+
+    @expose("/faculty/<code>/nightly.xlsx")
+    @has_access
+    def nightly_xlsx(self, code):
+        """Last night's file of the current year, written by the scheduler: no wait at all."""
+        faculty = self._faculty_or_404(code)
+        path = latest_export(faculty, current_year())
+        if path is None:
+            abort(404, _("No nightly extraction of this faculty yet."))
+        response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=os.path.basename(path))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+
+class DocumentTaskView(BaseView):
+    """A document being prepared off the request: its progress, then the file (its owner alone)."""
+
+    route_base = "/documents"
+    method_permission_name = {"show": "follow", "download": "follow"}
+
+    def _own_task_or_404(self, pk):
+        task = db.session.get(DocumentTask, pk)
+        if task is None or task.user_id != g.user.id:
+            abort(404)
+        return task
+
+    @expose("/<int:pk>")
+    @has_access
+    def show(self, pk):
+        task = self._own_task_or_404(pk)
+        if request.args.get("format") == "json":
+            return jsonify(status=task.status, done=task.done, total=task.total, text=_task_text(task))
+        waiting = task.status in (QUEUED, RUNNING)
+        no_scheduler = waiting and Lease(current_app.config.get("SCHEDULER_LOCK_TTL", 15)).current() is None
+        return self.render_template("documents/task.html", task=task, status_text=_task_text(task),
+                                    no_scheduler=no_scheduler,
+                                    keep_hours=current_app.config.get("DOCUMENT_TASK_KEEP_HOURS", 24))
+
+    @expose("/<int:pk>/file")
+    @has_access
+    def download(self, pk):
+        task = self._own_task_or_404(pk)
+        path = tasks.file_path(task)
+        if task.status != DONE or not os.path.exists(path):
+            abort(404, _("This document is not ready, or it has expired: ask for it again."))
+        response = send_file(path, mimetype=tasks.kind_of(task).mimetype, as_attachment=True,
+                             download_name=task.filename)
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+
+def _task_text(task):
+    if task.status == QUEUED:
+        return _("Waiting for its turn…")
+    if task.status == RUNNING and task.total:
+        return _("%(done)s of %(total)s contracts…", done=task.done, total=task.total)
+    if task.status == RUNNING:
+        return _("Started…")
+    return task.error or _("Ready.")
 
 
 def register(appbuilder):
     appbuilder.add_view_no_menu(ContractDocumentsView)
+    appbuilder.add_view_no_menu(DocumentTaskView)
     appbuilder.add_view(ExportView, "Extractions", label=_l("Excel extractions"), icon="fa-file-excel",
                         category="Contracts", category_label=_l("Contracts"))

@@ -72,7 +72,7 @@ def jobs_command(run_id):
                 when = f"INVALID {job.cron_setting}: {exc}"
         click.echo(f"{job.id:<20} {when}  {job.description}{_last_run(states.get(job.id), timezone)}")
     try:
-        holder = Lease(app.config.get("SCHEDULER_LOCK_TTL", 120)).current()
+        holder = Lease(app.config.get("SCHEDULER_LOCK_TTL", 15)).current()
     except SQLAlchemyError:
         holder = None
     click.echo(f"Scheduler: {'running as ' + holder if holder else 'not running'}.")

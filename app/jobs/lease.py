@@ -2,14 +2,15 @@
 
 A lease whose heartbeat is older than the TTL belongs to a dead scheduler and may be taken over.
 Every statement is a single atomic INSERT, UPDATE or DELETE, so two schedulers racing for the
-lease on SQLite or PostgreSQL never both win.
+lease on SQLite or PostgreSQL never both win. Times come from the database's clock on PostgreSQL,
+so schedulers on several machines compare the same clock.
 """
 import os
 import secrets
 import socket
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -23,6 +24,13 @@ def new_holder_id():
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def database_now(conn):
+    """Now, in UTC without time zone like the stored times, by the database's clock when it has one."""
+    if conn.dialect.name == "postgresql":
+        return conn.scalar(text("SELECT CAST(clock_timestamp() AT TIME ZONE 'UTC' AS timestamp)"))
+    return utcnow()  # SQLite: one machine
+
+
 class Lease:
     """Acquire, renew and release the scheduler lock; call inside an app context."""
 
@@ -33,9 +41,9 @@ class Lease:
 
     def acquire(self):
         """Take the lock if it is free, expired or already ours; True when we hold it."""
-        now = utcnow()
         try:
             with db.engine.begin() as conn:
+                now = database_now(conn)
                 conn.execute(
                     insert(SchedulerLock).values(
                         name=self.name, holder=self.holder, acquired_at=now, heartbeat_at=now
@@ -45,6 +53,7 @@ class Lease:
         except IntegrityError:
             pass
         with db.engine.begin() as conn:
+            now = database_now(conn)
             taken = conn.execute(
                 update(SchedulerLock)
                 .where(
@@ -61,7 +70,7 @@ class Lease:
             renewed = conn.execute(
                 update(SchedulerLock)
                 .where(SchedulerLock.name == self.name, SchedulerLock.holder == self.holder)
-                .values(heartbeat_at=utcnow())
+                .values(heartbeat_at=database_now(conn))
             )
             return renewed.rowcount == 1
 
@@ -74,7 +83,8 @@ class Lease:
             row = conn.execute(
                 select(SchedulerLock.holder, SchedulerLock.heartbeat_at).where(SchedulerLock.name == self.name)
             ).first()
-        if row is None or row.heartbeat_at < utcnow() - self.ttl:
+            now = database_now(conn)
+        if row is None or row.heartbeat_at < now - self.ttl:
             return None
         return row.holder
 

@@ -97,7 +97,7 @@ def run_forever(app, stop, echo=print):
     """Wait for the lock, run the jobs while holding it; return when ``stop`` is set."""
     with app.app_context():
         jobs = enabled_jobs(app)
-        ttl = app.config.get("SCHEDULER_LOCK_TTL", 120)
+        ttl = app.config.get("SCHEDULER_LOCK_TTL", 15)
     lease = Lease(ttl)
     beat = max(ttl / 4, 0.2)
     waiting_for = object()

@@ -58,14 +58,19 @@ class SmtpMailer:
             except TRANSIENT_ERRORS:
                 smtp.close()
 
-    def build(self, to_address, subject, text, html, message_id_hint=None):
+    def message_id(self, unique):
+        """A Message-ID made of ``unique`` (the same for every attempt at one message) and our domain."""
+        domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
+        return f"<{unique}@{domain}>"
+
+    def build(self, to_address, subject, text, html, message_id=None):
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to_address
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=True)
         domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
-        message["Message-ID"] = make_msgid(idstring=message_id_hint, domain=domain)
+        message["Message-ID"] = message_id or make_msgid(domain=domain)
         message["Auto-Submitted"] = "auto-generated"
         message.set_content(text)
         message.add_alternative(html, subtype="html")

@@ -5,15 +5,16 @@ from sqlalchemy.orm import relationship
 
 from app.people.models import utcnow
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
-MESSAGE_STATUSES = (PENDING, SENT, FAILED)
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+MESSAGE_STATUSES = (PENDING, SENDING, SENT, FAILED)
 
 
 class OutboxMessage(Model):
     """An e-mail stored before it is sent: nothing is lost while the SMTP server is down.
 
-    ``next_attempt_at`` doubles as a lease: a sender claims a message by moving it forward, so two
-    senders never send the same message at the same time.
+    ``next_attempt_at`` doubles as a lease: a sender claims a message by marking it « sending » and
+    moving it forward, so two senders never send the same message at the same time, and a message
+    left « sending » by a sender that died is taken again once the lease has run out.
     """
 
     __tablename__ = "outbox_message"

@@ -2,23 +2,31 @@
 
 A message that keeps failing ends "failed" with its error, visible to admins, who may queue it
 again; nothing is dropped while the SMTP server is down.
+
+Delivery is at least once. Each message is marked « sending » (committed) just before it goes to
+the SMTP server and « sent » (committed) as soon as the server has accepted it; every failure is
+committed with the message it belongs to. A sender that dies leaves at most the message it was
+sending « sending »: once ``MAIL_CLAIM_SECONDS`` have passed it is sent again, with the same
+``Message-ID``, and the interrupted attempt is counted. It reaches its recipient twice only if the
+sender died in the few milliseconds between the server's acceptance and the « sent » commit; mail
+clients recognise such a copy by its ``Message-ID``.
 """
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 
 from app.extensions import db
 from app.notify.mailer import TRANSIENT_ERRORS, SmtpMailer, is_permanent
-from app.notify.models import FAILED, PENDING, SENT, OutboxMessage
+from app.notify.models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from app.people.models import utcnow
 
 log = logging.getLogger(__name__)
 
-# How long a sender holds a claimed message before another sender may take it (crash recovery).
-CLAIM_SECONDS = 600
+INTERRUPTED = "The sender stopped while sending this message; it was sent again with the same Message-ID."
+RECONNECTS = 2  # new SMTP sessions tried in one run after a connection is lost mid-batch
 
 
 def enqueue(kind, to_address, subject, text, html, language="fr", to_user_id=None, contract_id=None,
@@ -53,71 +61,101 @@ def retry_delay(attempts, config):
 
 
 def due_ids(now, limit):
+    """Pending messages that are due, and « sending » ones whose sender died (their lease ran out)."""
     return db.session.scalars(
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status.in_((PENDING, SENDING)), OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
 
 
+def message_id_of(message, mailer):
+    """The same Message-ID for every attempt at one message, so that a copy is recognised as one."""
+    return mailer.message_id(f"conpere.outbox.{message.id}.{message.created_at:%Y%m%d%H%M%S}")
+
+
 def send_due(mailer=None, now=None):
-    """Send the messages that are due, over one SMTP session; returns a SendReport."""
+    """Send the messages that are due; a lost connection is reopened; returns a SendReport."""
     config = current_app.config
     mailer = mailer or SmtpMailer(config)
     now = now or utcnow()
     report = SendReport()
-    ids = due_ids(now, config.get("MAIL_BATCH_SIZE", 200))
-    if not ids:
-        return report
-    try:
-        with mailer.session() as smtp:
-            for message_id in ids:
-                message = _claim(message_id, now)
-                if message is None:
-                    continue
-                try:
-                    email = mailer.build(message.to_address, message.subject, message.body_text,
-                                         message.body_html, f"outbox.{message.id}")
-                except (ValueError, TypeError) as exc:  # an address or header no server would take
-                    _failed(message, exc, report, config, permanent=True)
-                    db.session.commit()
-                    continue
-                try:
-                    smtp.send_message(email)
-                except TRANSIENT_ERRORS as exc:
-                    _failed(message, exc, report, config, permanent=is_permanent(exc))
-                    if not _connection_alive(smtp):
-                        report.error = f"connection to {mailer.describe()} lost"
-                        break
-                else:
-                    message.status, message.sent_at, message.last_error = SENT, utcnow(), None
-                    message.attempts += 1
-                    report.sent += 1
-                db.session.commit()
-    except TRANSIENT_ERRORS as exc:
-        # The server is unreachable: every due message waits for its next attempt, none is lost.
-        db.session.rollback()
-        report.error = f"SMTP server {mailer.describe()} unreachable: {_describe(exc)}"
-        for message_id in ids:
-            message = db.session.get(OutboxMessage, message_id)
-            if message is not None and message.status == PENDING and message.sent_at is None:
-                _failed(message, report.error, report, config)
-        db.session.commit()
+    waiting = list(due_ids(now, config.get("MAIL_BATCH_SIZE", 200)))
+    sessions = 0
+    while waiting and sessions <= RECONNECTS:
+        sessions += 1
+        try:
+            with mailer.session() as smtp:
+                waiting = _send_all(smtp, waiting, mailer, now, report)
+        except TRANSIENT_ERRORS as exc:
+            # The server is unreachable: every message left waits for its next attempt, none is lost.
+            db.session.rollback()
+            report.error = f"SMTP server {mailer.describe()} unreachable: {_describe(exc)}"
+            _postpone(waiting, now, report)
+            waiting = []
     if report.error:
         log.warning("outbox: %s", report)
     return report
 
 
-def _claim(message_id, now):
+def _send_all(smtp, ids, mailer, now, report):
+    """Send each message over one session; returns the ids not tried when the connection was lost."""
+    config = current_app.config
+    for position, message_id in enumerate(ids):
+        message = _claim(message_id, now, config)
+        if message is None:
+            continue
+        try:
+            email = mailer.build(message.to_address, message.subject, message.body_text, message.body_html,
+                                 message_id_of(message, mailer))
+        except (ValueError, TypeError) as exc:  # an address or header no server would take
+            _failed(message, exc, report, config, permanent=True)
+            db.session.commit()
+            continue
+        try:
+            smtp.send_message(email)
+        except TRANSIENT_ERRORS as exc:
+            _failed(message, exc, report, config, permanent=is_permanent(exc))
+            db.session.commit()
+            if not _connection_alive(smtp):
+                report.error = f"connection to {mailer.describe()} lost"
+                return ids[position + 1:]
+            continue
+        message.status, message.sent_at, message.last_error = SENT, utcnow(), None
+        message.attempts += 1
+        report.sent += 1
+        db.session.commit()
+    return []
+
+
+def _claim(message_id, now, config):
+    """Mark the message « sending » for us alone; None when another sender has it or it is no longer due.
+
+    A message found « sending » was left by a sender that died: that attempt is counted and noted.
+    """
+    interrupted = OutboxMessage.status == SENDING
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING,
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_((PENDING, SENDING)),
                OutboxMessage.next_attempt_at <= now)
-        .values(next_attempt_at=utcnow() + timedelta(seconds=CLAIM_SECONDS))
+        .values(status=SENDING,
+                next_attempt_at=utcnow() + timedelta(seconds=config.get("MAIL_CLAIM_SECONDS", 300)),
+                attempts=OutboxMessage.attempts + case((interrupted, 1), else_=0),
+                last_error=case((interrupted, INTERRUPTED), else_=OutboxMessage.last_error))
     ).rowcount
     db.session.commit()
     return db.session.get(OutboxMessage, message_id) if claimed == 1 else None
+
+
+def _postpone(ids, now, report):
+    """Record a failed attempt on each message that could not be sent (the server is unreachable)."""
+    config = current_app.config
+    for message_id in ids:
+        message = db.session.get(OutboxMessage, message_id)
+        if message is not None and message.status in (PENDING, SENDING) and message.next_attempt_at <= now:
+            _failed(message, report.error, report, config)
+            db.session.commit()
 
 
 def _failed(message, error, report, config, permanent=False):
@@ -127,6 +165,7 @@ def _failed(message, error, report, config, permanent=False):
         message.status = FAILED
         report.failed += 1
     else:
+        message.status = PENDING
         message.next_attempt_at = utcnow() + retry_delay(message.attempts, config)
         report.retried += 1
 

@@ -11,9 +11,22 @@ from app.security.manager import SecurityManager  # noqa: F401
 
 
 def init_app(app, appbuilder):
-    from app.security import impersonation
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app.security import headers, impersonation, passwords, urls
     from app.security.impersonation_views import register
 
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:  # the client's address and scheme as the trusted proxies saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    headers.init_app(app)
+    passwords.init_app(app)
+    urls.init_app(app)
+    if appbuilder.sm.cas is not None:
+        from app.extensions import csrf
+        from app.security.cas_views import register as register_cas
+
+        register_cas(appbuilder, csrf)
     register(appbuilder)
     # After FAB's own before_request, which sets g.user.
     app.before_request(impersonation.audit_request)

@@ -145,16 +145,29 @@ class Directory:
         """
         if not (acceptable_username(username) and acceptable_password(password)):
             return None
+        return self._on_any_server(username, password)
+
+    def lookup(self, username):
+        """The Person with this login, who proved who they are elsewhere (CAS), or None.
+
+        Raises DirectoryUnavailable when no server answers within the timeout.
+        """
+        if not acceptable_username(username):
+            return None
+        return self._on_any_server(username, None)
+
+    def _on_any_server(self, username, password):
         for url in self.settings.urls:
             try:
-                return self._authenticate_on(self._server(url), username, password)
+                return self._person_on(self._server(url), username, password)
             except (ServerUnusable, *_UNREACHABLE) as exc:
                 log.warning("LDAP server %s unusable: %s", url, exc)
         raise DirectoryUnavailable("no LDAP server answered")
 
     # --- one server -------------------------------------------------------------------------
 
-    def _authenticate_on(self, server, username, password):
+    def _person_on(self, server, username, password):
+        """The Person, after checking ``password`` unless it is None (already authenticated)."""
         s = self.settings
         service = self._connect(server, s.bind_dn or None, s.bind_password or None)
         if not service.bound:
@@ -165,7 +178,7 @@ class Directory:
             entry = self._find_person(service, username)
             if entry is None:
                 return None
-            if not self._password_is_right(server, entry["dn"], password):
+            if password is not None and not self._password_is_right(server, entry["dn"], password):
                 return None
             attributes = entry["raw_attributes"]
             if s.groups_from == "search":

@@ -6,14 +6,16 @@ cannot tell "directory down" from "wrong password"). ``auth_user_ldap`` is kept 
 """
 import logging
 
-from flask import current_app
-from flask_appbuilder.const import AUTH_LDAP
+from flask import current_app, g, session
+from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
 
 from app import roles as R
 from app.extensions import db
-from app.security import provisioning
+from app.security import passwords, provisioning, sessions
+from app.security.impersonation import IMPERSONATOR_KEY
 from app.security.api import SecurityApi
+from app.security.cas import CasServer, CasSettings
 from app.security.directory import (
     ConfigurationError,
     Directory,
@@ -22,6 +24,7 @@ from app.security.directory import (
     acceptable_password,
     acceptable_username,
 )
+from app.security.cas_views import LoginCASView, UserRemoteView
 from app.security.views import GroupView, LoginDBView, LoginLDAPView, RoleView, UserLDAPView, UserView
 
 log = logging.getLogger(__name__)
@@ -35,15 +38,15 @@ class SecurityManager(FabSecurityManager):
     userstatschartview = None
     authdbview = LoginDBView
     authldapview = LoginLDAPView
+    authremoteuserview = LoginCASView
+    userremoteusermodelview = UserRemoteView
     security_api = SecurityApi
+    resetmypasswordview = passwords.ChangeMyPasswordView
+    resetpasswordview = passwords.ResetPasswordView
 
     def __init__(self, appbuilder):
         config = current_app.config
-        self.directory = None
-        if config.get("AUTH_TYPE") == AUTH_LDAP:
-            settings = DirectorySettings.from_config(config)
-            config.setdefault("AUTH_LDAP_SERVER", settings.urls[0])  # FAB refuses to start without it
-            self.directory = Directory(settings)
+        self._init_sign_in(config)
         try:
             self.role_mapping = provisioning.parse_role_mapping(config.get("LDAP_ROLE_MAPPING") or "{}")
         except ValueError as exc:
@@ -54,6 +57,59 @@ class SecurityManager(FabSecurityManager):
                 f"LDAP_STUDENT_ROLE={self.student_role!r} is not a role: {', '.join(R.ALL_ROLES)}"
             )
         super().__init__(appbuilder)
+
+    def _init_sign_in(self, config):
+        """The CAS server and the directory this configuration signs people in with."""
+        auth_type = config.get("AUTH_TYPE")
+        if auth_type not in (AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER):
+            raise ConfigurationError("AUTH_TYPE must be db, ldap or cas.")
+        self.cas = CasServer(CasSettings.from_config(config)) if auth_type == AUTH_REMOTE_USER else None
+        self.cas_roles_from = (config.get("CAS_ROLES_FROM") or "directory").strip().lower()
+        if self.cas is not None and self.cas_roles_from not in ("directory", "attributes"):
+            raise ConfigurationError("CAS_ROLES_FROM must be 'directory' or 'attributes'.")
+        self.directory = None
+        if auth_type == AUTH_LDAP or (self.cas is not None and self.cas_roles_from == "directory"):
+            settings = DirectorySettings.from_config(config)
+            config.setdefault("AUTH_LDAP_SERVER", settings.urls[0])  # FAB refuses to start without it
+            self.directory = Directory(settings)
+
+    # --- sessions (app.security.sessions) -------------------------------------------------------
+
+    def create_login_manager(self, app):
+        manager = super().create_login_manager(app)
+        manager.user_loader(self.load_session_user)
+        return manager
+
+    def load_session_user(self, pk):
+        """The cookie's user, only while its server-side session is live (else signed out)."""
+        user = self.load_user(pk)
+        if user is None:
+            return None
+        real_id = session.get(IMPERSONATOR_KEY) or user.id  # the session belongs to the real person
+        if sessions.live(sessions.current_token(), int(real_id), sessions.WEB) is None:
+            session.clear()
+            return None
+        return user
+
+    def create_jwt_manager(self, app):
+        manager = super().create_jwt_manager(app)
+        manager.token_in_blocklist_loader(self._jwt_revoked)
+        return manager
+
+    @staticmethod
+    def _jwt_revoked(_header, payload):
+        """Every token we issue names its API session; a token whose session ended is refused."""
+        try:
+            user_id = int(payload["sub"])
+        except (KeyError, TypeError, ValueError):
+            return True
+        return sessions.live(payload.get("sid"), user_id, sessions.API) is None
+
+    def reset_password(self, userid, password):
+        """A new password ends the user's other sessions (an administrator's reset: all of them)."""
+        super().reset_password(userid, password)
+        own = g.user is not None and g.user.is_authenticated and str(g.user.id) == str(userid)
+        sessions.end_all(int(userid), "password", keep=sessions.current_token() if own else None)
 
     @property
     def is_auth_limited(self):
@@ -74,7 +130,35 @@ class SecurityManager(FabSecurityManager):
         provider = provider or self.auth_type_provider_name
         if provider == "ldap":
             return self._authenticate_ldap(username, password)
+        if self.cas is not None and not self._is_break_glass((username or "").strip()):
+            return None  # under CAS, only the break-glass account has a password here
         return self.auth_user_db(username, password)
+
+    def authenticate_cas(self, identity):
+        """The account of someone the CAS server vouched for (a ``CasIdentity``).
+
+        Returns None when the directory does not know them (roles from the directory) or their
+        account is deactivated. Raises DirectoryUnavailable.
+        """
+        if self.cas_roles_from == "directory":
+            person = self.directory.lookup(identity.user)
+        else:
+            person = provisioning.person_from_cas(identity, current_app.config)
+        if person is None:
+            log.info("CAS user %r is not in the directory: refused", identity.user)
+            return None
+        user = self.find_user(username=person.uid)
+        if user is not None and not user.is_active:
+            return None
+        return self._sign_in(user, person)
+
+    def _sign_in(self, user, person):
+        """Create or update the account of a proven ``person`` with their directory roles."""
+        roles = provisioning.directory_role_names(person, self.role_mapping, self.student_role)
+        user = provisioning.provision(self, user, person, roles)
+        if user is not None:
+            self.update_user_auth_stat(user)
+        return user
 
     def auth_user_ldap(self, username, password):
         try:
@@ -104,17 +188,18 @@ class SecurityManager(FabSecurityManager):
             user = self.find_user(username=person.uid)
             if user is not None and not user.is_active:
                 return None
-        roles = provisioning.directory_role_names(person, self.role_mapping, self.student_role)
-        user = provisioning.provision(self, user, person, roles)
-        if user is None:
-            return None
-        self.update_user_auth_stat(user)
-        return user
+        return self._sign_in(user, person)
 
     def _is_break_glass(self, username):
         """The optional local administrator who signs in with a database password, directory or not."""
-        name = (current_app.config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip()
+        config = current_app.config
+        name = (config.get("BREAK_GLASS_USERNAME") or config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip()
         return bool(name) and username.lower() == name.lower()
+
+    @property
+    def break_glass_enabled(self):
+        config = current_app.config
+        return bool((config.get("BREAK_GLASS_USERNAME") or config.get("LDAP_BREAK_GLASS_USERNAME") or "").strip())
 
     # --- for templates -------------------------------------------------------------------------
 

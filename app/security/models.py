@@ -1,6 +1,6 @@
 """Where each user's role came from, impersonation sessions, and the requests made while impersonating."""
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import relationship
 
 from app.people.models import utcnow
@@ -57,3 +57,33 @@ class ImpersonationRequest(Model):
     method = Column(String(8), nullable=False)
     path = Column(String(500), nullable=False)
     endpoint = Column(String(200))
+
+
+class UserSession(Model):
+    """One signed-in session, browser or API, checked at every request: ended sessions stay ended.
+
+    The cookie (or the JWT) carries a random token; only its SHA-256 is stored here, so a copy of
+    the database opens no session.
+    """
+
+    __tablename__ = "user_session"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(String(8), nullable=False)  # "web" or "api"
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)  # the absolute end, whatever the activity
+    ended_at = Column(DateTime)
+    end_reason = Column(String(16))  # logout, password, deactivated, idle, expired, single-logout
+    # SHA-256 of the CAS service ticket that opened it: the CAS server's single logout names it.
+    sso_ticket_hash = Column(String(64), index=True)
+
+
+class RateLimitCounter(Model):
+    """A fixed-window counter of the rate limits (login attempts), shared by every web node."""
+
+    __tablename__ = "rate_limit_counter"
+    key = Column(String(300), primary_key=True)
+    count = Column(Integer, nullable=False)
+    expires_at = Column(Float, nullable=False)  # seconds since the epoch

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from app import roles as R
 from app.extensions import db
 from app.people.models import Student
+from app.security.directory import Person
 from app.security.models import APPLICATION, DIRECTORY, RoleSource
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,19 @@ def directory_role_names(person, mapping, student_role):
     if student_role and person.student_number:
         names.add(student_role)
     return names
+
+
+def person_from_cas(identity, config):
+    """A directory ``Person`` from the attributes the CAS server released (CAS_*_ATTRIBUTE)."""
+    return Person(
+        dn="",
+        uid=identity.user,
+        first_name=identity.first(config.get("CAS_FIRST_NAME_ATTRIBUTE")),
+        last_name=identity.first(config.get("CAS_LAST_NAME_ATTRIBUTE")),
+        email=identity.first(config.get("CAS_EMAIL_ATTRIBUTE")),
+        student_number=identity.first(config.get("CAS_STUDENT_NUMBER_ATTRIBUTE")),
+        groups=tuple(identity.all(config.get("CAS_GROUPS_ATTRIBUTE"))),
+    )
 
 
 # --- the account -------------------------------------------------------------------------------

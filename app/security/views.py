@@ -21,7 +21,7 @@ from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from app.security import impersonation, provisioning, throttle
+from app.security import impersonation, provisioning, sessions, throttle
 from app.security.directory import DirectoryUnavailable
 from app.extensions import db
 from app.ui.modelviews import ProjectModelView
@@ -32,6 +32,7 @@ DIRECTORY_DOWN = _l(
     "The university directory cannot be reached right now, so nobody can sign in. Try again in a few minutes."
 )
 TOO_MANY = _l("Too many sign-in attempts from your connection. Wait a minute, then try again.")
+TOO_MANY_FOR_ACCOUNT = _l("Too many failed sign-in attempts on this account. Wait a few minutes, then try again.")
 
 
 class LoginMixin:
@@ -47,14 +48,17 @@ class LoginMixin:
             if not throttle.login_allowed():
                 return self._page(form, TOO_MANY, 429)
             if form.validate_on_submit():
+                if not throttle.account_allowed(form.username.data):
+                    return self._page(form, TOO_MANY_FOR_ACCOUNT, 429)
                 try:
                     user = self.appbuilder.sm.authenticate(form.username.data, form.password.data)
                 except DirectoryUnavailable:
                     return self._page(form, DIRECTORY_DOWN, 503)
                 if user is None:
+                    throttle.account_failed(form.username.data)
                     return self._page(form, INVALID_LOGIN, 200)
+                sessions.start_web(user)
                 login_user(user, remember=False)
-                session.permanent = True
                 wanted = request.args.get("next")
                 return redirect(get_safe_redirect(wanted) if wanted else self.appbuilder.get_url_for_index)
             return self._page(form, MISSING, 200)
@@ -70,14 +74,18 @@ class LoginMixin:
 
     @expose("/logout/", methods=["POST"])
     def logout(self):
+        self._end_session()
+        flash(_l("You are signed out."), "info")
+        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
+
+    def _end_session(self):
         user = self._get_authenticated_user()
         impersonation.end_on_logout()
+        sessions.end(sessions.current_token(), "logout")
         logout_user()
         session.clear()
         if user is not None:
             self.appbuilder.sm.on_user_logout(user)
-        flash(_l("You are signed out."), "info")
-        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
 
 
 class LoginDBView(LoginMixin, AuthDBView):
@@ -96,6 +104,8 @@ class RoleOriginsMixin:
     def post_update(self, item):
         provisioning.record_application_grants(item)
         db.session.commit()
+        if not item.active:
+            sessions.end_all(item.id, "deactivated")
 
     def post_add(self, item):
         provisioning.record_application_grants(item)

@@ -79,13 +79,10 @@ class RichTextWidget:
 
 
 class RichTextField(TextAreaField):
-    """Sanitised HTML written with the editor; what cannot be kept is removed when the form is read."""
+    """HTML written with the editor. Views sanitise it when they save it (``clean_html``), and may
+    refuse it first with a validator that says why (``app.security.urls.web_links_only``)."""
 
     widget = RichTextWidget()
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.data = clean_html(self.data)
 
 
 class RichTextPreviewView(BaseView):

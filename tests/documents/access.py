@@ -1,4 +1,4 @@
-from tests.access import Route
+from tests.access import NOBODY, Route
 
 READERS_L1MATH = ("detu", "teacher", "counsellor", "registrar", "referent", "admin")
 L1MATH = 1  # the demo's first programme; tests/documents/test_access_facts.py checks it
@@ -14,4 +14,8 @@ ROUTES = [
     Route("/exports/", "GET", ("registrar", "referent", "admin")),
     Route("/exports/faculty/<code>.xlsx", "GET", ("registrar", "referent", "admin"), lambda f: f"/exports/faculty/{f.faculty_code}.xlsx"),
     Route("/exports/faculty/<code>.xlsx", "GET", ("referent", "admin"), "/exports/faculty/LET.xlsx"),
+    # No nightly file in the demo, no prepared document: tests/documents/test_long_work.py covers the owners.
+    Route("/exports/faculty/<code>/nightly.xlsx", "GET", NOBODY, lambda f: f"/exports/faculty/{f.faculty_code}/nightly.xlsx"),
+    Route("/documents/<int:pk>", "GET", NOBODY, "/documents/999999"),
+    Route("/documents/<int:pk>/file", "GET", NOBODY, "/documents/999999/file"),
 ]

@@ -13,6 +13,8 @@ ROUTES = [
     Route("/back", "GET", USERS),
     Route("/api/v1/security/login", "POST", USERS),
     Route("/api/v1/security/refresh", "POST", NOBODY),
+    # JWT only: ends the token's API session (browser sessions log out with /logout/).
+    Route("/api/v1/security/logout", "POST", NOBODY),
     Route("/users/userinfo/", "GET", SIGNED_IN),
     Route("/userinfoeditview/form", "GET", ADMIN),
     Route("/userinfoeditview/form", "POST", ADMIN),

@@ -119,7 +119,9 @@ def test_production_sends_the_session_cookie_over_https_only(app):
 
     production = create_app(ProductionConfig, {
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False, "SECRET_KEY": "production-test",
+        "RATELIMIT_ENABLED": False, "SECRET_KEY": "production-test-secret-of-enough-length",
+        # The start check refuses the SQLite test database (tests/security/test_production.py).
+        "PRODUCTION": False,
     })
     _, response = sign_in(production, "detu", "demo")
     assert response.status_code == 302

@@ -52,8 +52,4 @@
     startRelated($filters);
     $filters.on('click', 'a.filter', function () { window.setTimeout(function () { startRelated($filters); }, 0); });
   }
-
-  // A form's error summary takes the focus, so that keyboard and screen-reader users hear it first.
-  var summary = document.getElementById('error-summary');
-  if (summary) { summary.focus(); }
 }(window.jQuery));

@@ -1,13 +1,13 @@
 """English labels for remediations and the charter, written by the referent next to the French ones.
 
-Revision ID: 0005_english_labels
-Revises: 0004
+Revision ID: 0008_english_labels
+Revises: 0007_document_tasks
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_english_labels"
-down_revision = "0004"
+revision = "0008_english_labels"
+down_revision = "0007_document_tasks"
 branch_labels = None
 depends_on = None
 
