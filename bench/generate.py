@@ -80,8 +80,10 @@ def make_app(url):
     from app import create_app
     from config import ProductionConfig
 
+    # Production's settings, measured on loopback without TLS (and on SQLite in the tests): the
+    # start check that protects real users does not apply to a benchmark's database.
     return create_app(ProductionConfig, {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-long-enough-for-hmac",
+        "PRODUCTION": False, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-long-enough-for-hmac",
         "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
     })
 

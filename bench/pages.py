@@ -29,6 +29,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
 from common import machine_note, write_section  # noqa: E402
+from generate import make_app  # noqa: E402
 
 # Which contracts each demo account reads (the policy's rules, by hand).
 SCOPES = {
@@ -148,16 +149,6 @@ def context(session):
     values = {f"uid_{name}": uid for name, uid in users.items()}
     values.update(year=year, show_id=show_id, student=student, uid_student=student_uid)
     return values
-
-
-def make_app(url):
-    from app import create_app
-    from config import ProductionConfig
-
-    return create_app(ProductionConfig, {
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-long-enough-for-hmac",
-        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-    })
 
 
 def login(app, username):
