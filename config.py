@@ -215,6 +215,7 @@ class Config:
     OUTBOX_CRON = env("OUTBOX_CRON", "* * * * *")
     DIGEST_CRON = env("DIGEST_CRON", "0 7 * * *")
     REMINDER_CRON = env("REMINDER_CRON", "0 8 * * *")
+    SECURITY_PURGE_CRON = env("SECURITY_PURGE_CRON", "15 3 * * *")
     EXPORT_CRON = env("EXPORT_CRON", "30 2 * * *")
     EXPORT_DIR = env("EXPORT_DIR", os.path.join(BASE_DIR, "exports"))
     EXPORT_KEEP = env("EXPORT_KEEP", 7, int)  # nightly extractions kept per faculty

@@ -360,6 +360,11 @@ def can_send_reminders(user):
     return has_role(user, R.ADMIN, R.REFERENT, R.REGISTRAR, R.DETU)
 
 
+def can_remind_detus(user):
+    """E-mail reminders to the DETUs of contracts waiting for a signature: the roles above them."""
+    return has_role(user, R.ADMIN, R.REFERENT, R.REGISTRAR)
+
+
 def student_record(user):
     """The Student linked to this account, if any."""
     if not has_role(user, R.STUDENT):

@@ -40,11 +40,12 @@ def students_not_validated(year, diploma_types):
     ).all()
 
 
-def waiting_by_detu(year):
-    """{DETU user: [(programme, contracts validated and not yet signed)]}."""
+def waiting_by_detu(year, conditions=()):
+    """{DETU user: [(programme, contracts validated and not yet signed)]}; ``conditions`` narrow the
+    contracts counted (a report's scope and filters)."""
     counts = db.session.execute(
         select(Contract.programme_id, func.count(Contract.id))
-        .where(Contract.year == year, Contract.status == SUBMITTED)
+        .where(Contract.year == year, Contract.status == SUBMITTED, *conditions)
         .group_by(Contract.programme_id)
     ).all()
     counts = dict(counts)

@@ -86,13 +86,20 @@ def cutoff(filters):
     return utcnow() - timedelta(days=filters.days)
 
 
+def waiting_condition(filters):
+    """On Contract: validated and waiting for a signature for longer than N days; None when the
+    status filter excludes them."""
+    if SUBMITTED not in contract_statuses(filters):
+        return None
+    return and_(Contract.status == SUBMITTED, Contract.submitted_at < cutoff(filters))
+
+
 def pending_condition(filters):
     """On Contract: unfinished by the student, or validated and waiting for longer than N days."""
-    statuses = contract_statuses(filters)
-    unfinished = [s for s in statuses if s in UNFINISHED]
+    unfinished = [s for s in contract_statuses(filters) if s in UNFINISHED]
     clauses = [Contract.status.in_(unfinished)] if unfinished else []
-    if SUBMITTED in statuses:
-        clauses.append(and_(Contract.status == SUBMITTED, Contract.submitted_at < cutoff(filters)))
+    if waiting_condition(filters) is not None:
+        clauses.append(waiting_condition(filters))
     return or_(*clauses) if clauses else false()
 
 
@@ -175,9 +182,9 @@ def unfinished_table(user, filters, limit):
 def waiting_table(user, filters, limit):
     table = Table("waiting", _l("Validated contracts waiting for a signature for more than %(days)s days",
                                 days=filters.days), WAITING_COLUMNS, total=0)
-    if SUBMITTED not in contract_statuses(filters):
+    condition = waiting_condition(filters)
+    if condition is None:
         return table
-    condition = and_(Contract.status == SUBMITTED, Contract.submitted_at < cutoff(filters))
     rows, table.total = _contract_rows(user, filters, condition, (Contract.submitted_at,), limit)
     now = utcnow()
     table.rows = [(_contract_link(r), r.student_number, *programme_cells(r), r.submitted_at.date(),

@@ -1,7 +1,9 @@
-"""The "not started / not signed" report's action: e-mail reminders to the students listed.
+"""The "not started / not signed" report's actions: e-mail reminders to the people listed.
 
 Only students the user may see and who still have something to do (no contract, or one in draft
-or returned) are reminded, once a day at most whoever sends it; messages go through the outbox.
+or returned) are reminded, once a day at most whoever sends it. The directors of studies of the
+contracts waiting for a signature longer than the page's N days are reminded too, by the roles above
+them (``policy.can_remind_detus``), once a day at most. Messages go through the outbox.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,8 +16,9 @@ from app.catalog.service import campaign_for, current_year
 from app.contracts.models import Contract
 from app.extensions import db
 from app.notify import messages
+from app.notify.reminders import waiting_by_detu
 from app.people.models import Registration, Student
-from app.reports.pending import UNFINISHED, contract_statuses, not_started_conditions
+from app.reports.pending import UNFINISHED, contract_statuses, not_started_conditions, waiting_condition
 from app.reports.scope import contract_conditions
 
 
@@ -75,6 +78,40 @@ def send_reminders(user, filters, student_ids=None, today=None):
         if messages.student_address(student) is None:
             result.no_address.append(student.student_number)
         elif messages.student_reminder(student, campaign, f"reminder-report:{campaign.year}:{student.id}:{today}"):
+            result.queued += 1
+        else:
+            result.already += 1
+    db.session.commit()
+    return result
+
+
+@dataclass
+class DetusReminded:
+    queued: int = 0
+    already: int = 0  # reminded earlier today
+    no_address: list = field(default_factory=list)  # names of DETUs without a valid address
+
+
+def remind_detus(user, filters, today=None):
+    """Queue a reminder to each DETU with contracts of this page's waiting list (the user's scope and
+    filters, validated more than N days ago), naming their programmes and how many wait."""
+    today = today or date.today()
+    if not policy.can_remind_detus(user):
+        raise RemindersRefused(_("You may not remind the directors of studies."))
+    campaign = open_campaign(filters, today)
+    if waiting_condition(filters) is None:
+        raise RemindersRefused(_("No contract of this list waits for a signature."))
+    conditions = [*contract_conditions(user, filters, with_status=False), waiting_condition(filters)]
+    waiting = waiting_by_detu(campaign.year, conditions)
+    if not waiting:
+        raise RemindersRefused(_("No contract of this list waits for a signature."))
+    result = DetusReminded()
+    for detu, programmes in sorted(waiting.items(), key=lambda item: item[0].id):
+        if not (detu.active and messages.valid_address(detu.email)):
+            result.no_address.append(f"{detu.first_name} {detu.last_name}")
+            continue
+        programmes.sort(key=lambda item: item[0].code)
+        if messages.detu_reminder(detu, programmes, campaign, f"reminder-report-detu:{campaign.year}:{detu.id}:{today}"):
             result.queued += 1
         else:
             result.already += 1

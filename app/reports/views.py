@@ -51,7 +51,8 @@ def xlsx_response(tables, filename):
 class ReportsView(BaseView):
     route_base = "/reports"
     default_view = "index"
-    method_permission_name = {"index": "read", "report": "read", "export": "read", "remind": "remind"}
+    method_permission_name = {"index": "read", "report": "read", "export": "read", "remind": "remind",
+                              "remind_detus": "remind"}
 
     @expose("/")
     @has_access
@@ -68,6 +69,7 @@ class ReportsView(BaseView):
             "reports/report.html", report=report, filters=filters, tables=tables,
             chart=report.chart.data(tables), choices=choices(g.user),
             can_act=report.action is not None and policy.can_send_reminders(g.user),
+            can_remind_detus=report.action is not None and policy.can_remind_detus(g.user),
         )
 
     @expose("/<name>/export.xlsx")
@@ -98,6 +100,18 @@ class ReportsView(BaseView):
         flash_result(sent)
         return back
 
+    @expose("/pending/remind-detus", methods=["POST"])
+    @has_access
+    def remind_detus(self):
+        filters = ReportFilters.from_args(request.form)
+        try:
+            sent = reminders.remind_detus(g.user, filters)
+        except reminders.RemindersRefused as exc:
+            flash(str(exc), "danger")
+        else:
+            flash_detus_result(sent)
+        return redirect(url_for(".report", name="pending", **filters.as_args()))
+
 
 def flash_result(sent):
     flash(ngettext("%(num)s reminder queued.", "%(num)s reminders queued.", sent.queued), "success")
@@ -110,6 +124,16 @@ def flash_result(sent):
         flash(ngettext("%(num)s student cannot be reminded (outside your scope, or nothing left to do).",
                        "%(num)s students cannot be reminded (outside your scope, or nothing left to do).",
                        sent.refused), "warning")
+
+
+def flash_detus_result(sent):
+    flash(ngettext("%(num)s director of studies reminded.", "%(num)s directors of studies reminded.",
+                   sent.queued), "success")
+    if sent.already:
+        flash(ngettext("%(num)s director of studies had already been reminded today.",
+                       "%(num)s directors of studies had already been reminded today.", sent.already), "info")
+    if sent.no_address:
+        flash(_("No e-mail address for: %(names)s.", names=", ".join(sent.no_address[:20])), "warning")
 
 
 class DashboardView(BaseView):

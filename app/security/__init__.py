@@ -13,7 +13,8 @@ from app.security.manager import SecurityManager  # noqa: F401
 def init_app(app, appbuilder):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from app.security import headers, impersonation, passwords, urls
+    from app.jobs.registry import register_job
+    from app.security import headers, impersonation, passwords, purge, urls
     from app.security.impersonation_views import register
 
     hops = app.config.get("TRUSTED_PROXIES") or 0
@@ -28,5 +29,7 @@ def init_app(app, appbuilder):
 
         register_cas(appbuilder, csrf)
     register(appbuilder)
+    register_job("security-purge", purge.purge_job, cron_setting="SECURITY_PURGE_CRON",
+                 description="Delete sessions ended long ago and spent login counters")
     # After FAB's own before_request, which sets g.user.
     app.before_request(impersonation.audit_request)

@@ -141,7 +141,7 @@ def holder_of(line):
 
 def test_a_second_scheduler_waits_while_the_first_holds_the_lock(app):
     env = dict(os.environ, CONPERE_CONFIG="test", DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               PYTHONUNBUFFERED="1", SCHEDULER_LOCK_TTL="3", OUTBOX_CRON="* * * * * *",
+               PYTHONUNBUFFERED="1", SCHEDULER_LOCK_TTL="6", OUTBOX_CRON="* * * * * *",
                DIGEST_CRON="off", REMINDER_CRON="off", EXPORT_CRON="off", SYNC_CRON="off",
                MAIL_SERVER="127.0.0.1", MAIL_PORT=str(free_port()), MAIL_TIMEOUT="2")  # nothing listens
     env.pop("TEST_DATABASE_URL", None)
@@ -162,7 +162,7 @@ def test_a_second_scheduler_waits_while_the_first_holds_the_lock(app):
         waiting = second.expect("waiting")
         assert first_holder in waiting
         _, before = last_run()
-        time.sleep(4)  # longer than the TTL: the first renews its lease, the second keeps waiting
+        time.sleep(7)  # longer than the TTL (6 s: renewals every 1.5 s keep up on a busy machine): the first renews its lease, the second keeps waiting
         wait_until(lambda: last_run()[1] > before)
         assert last_run()[0] == first_holder  # only the first runs the job, again and again
         assert second.popen.poll() is None and second.lines.empty()  # still waiting, silently

@@ -144,6 +144,47 @@ def test_nothing_selected_says_so(login, current_2040):
     assert "Sélectionnez les étudiants à relancer." in page
 
 
+def detus_reminded(app):
+    from app.extensions import db
+    from app.notify.models import OutboxMessage
+
+    with app.app_context():
+        return sorted(db.session.execute(select(OutboxMessage.to_address, OutboxMessage.body_text).where(
+            OutboxMessage.kind == "reminder_detu")).all())
+
+
+def test_the_registrar_reminds_the_detus_of_contracts_waiting_too_long(app, login, current_2040):
+    from app.extensions import db
+    from app.people.models import DetuAssignment, Programme
+
+    client = login("registrar")
+    page = text(client.get("/reports/pending/", query_string=YEAR))
+    assert "Relancer leurs directeurs des études" in page
+    response = client.post("/reports/pending/remind-detus", data={**YEAR, "days": "7"}, follow_redirects=True)
+    assert "1 directeur des études relancé." in text(response)
+    with app.app_context():
+        detus = db.session.scalars(select(DetuAssignment).join(Programme).where(Programme.step_code == "L1MATH")).all()
+        addresses = sorted(a.user.email for a in detus)
+    sent = detus_reminded(app)
+    assert [address for address, _ in sent] == addresses
+    # Of the registrar's scope, only m3 (L1MATH, 18 days) waits for longer than 7 days; m6: 2 days.
+    assert re.findall(r"^- .*: (\d+)$", sent[0][1], re.M) == ["1"]
+    again = text(client.post("/reports/pending/remind-detus", data={**YEAR, "days": "7"}, follow_redirects=True))
+    assert "1 directeur des études avait déjà été relancé aujourd'hui." in again
+    assert len(detus_reminded(app)) == 1
+
+
+def test_a_detu_cannot_remind_detus_and_a_narrow_page_reminds_nobody(app, login, current_2040):
+    page = text(login("detu").get("/reports/pending/", query_string=YEAR))
+    assert "Relancer leurs directeurs des études" not in page
+    refused = text(login("detu").post("/reports/pending/remind-detus", data=YEAR, follow_redirects=True))
+    assert "Vous ne pouvez pas relancer les directeurs des études." in refused
+    nothing = text(login("referent").post("/reports/pending/remind-detus", data={**YEAR, "status": "draft"},
+                                         follow_redirects=True))
+    assert "Aucun contrat de cette liste n'attend de signature." in nothing
+    assert detus_reminded(app) == []
+
+
 def test_the_dashboard_of_the_demo_counts_the_detus_programmes_only(app, login):
     from app.catalog.service import current_year
     from app.contracts.models import Contract
