@@ -32,7 +32,7 @@ run: setup db
 	$(FLASK) scheduler & sched_pid=$$!; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
-	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2"; \
+	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2, dpo"; \
 	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
 	echo "E-mails sent by the demo (every minute, by the scheduler): $$(cd $(MAIL_DIR) && pwd)/ (one .eml file each)"; \
 	echo "  and in the application: Paramètres › Courriels en attente (admin)"; \

@@ -226,6 +226,12 @@ class Config:
     BULK_INLINE_PDFS = env("BULK_INLINE_PDFS", 30, int)  # PDFs in a ZIP
     DOCUMENT_TASKS_CRON = env("DOCUMENT_TASKS_CRON", "*/5 * * * * *")  # six fields: every 5 seconds
     DOCUMENT_TASK_KEEP_HOURS = env("DOCUMENT_TASK_KEEP_HOURS", 24, int)
+    # Data protection: anonymise contracts past their retention period, delete old read-log lines
+    # (the periods are in the settings, edited in the application).
+    RETENTION_CRON = env("RETENTION_CRON", "0 4 * * *")
+    # Contract import from Excel (app/transfer): the largest file and number of rows accepted.
+    IMPORT_MAX_BYTES = env("IMPORT_MAX_BYTES", 20 * 1024 * 1024, int)
+    IMPORT_MAX_ROWS = env("IMPORT_MAX_ROWS", 50000, int)
 
 
 class DevelopmentConfig(Config):

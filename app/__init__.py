@@ -9,7 +9,8 @@ import os
 from flask import Flask
 
 # reports first: its dashboard heads the Contracts menu.
-DOMAIN_PACKAGES = ("reports", "contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs")
+DOMAIN_PACKAGES = ("reports", "contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs",
+                   "privacy", "transfer")
 
 
 def create_app(config_object=None, overrides=None):

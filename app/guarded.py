@@ -66,7 +66,7 @@ def guard_parameters():
 
 
 def _check_query_string():
-    max_size = current_app.config.get("FAB_API_MAX_PAGE_SIZE", 100)
+    max_size = current_app.config["FAB_API_MAX_PAGE_SIZE"]
     for name, value in request.args.items(multi=True):
         # Same matching as FAB's urltools: any argument whose name contains "psize_" or "page_".
         if "psize_" in name and not _whole(value, 1, max_size):

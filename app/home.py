@@ -16,5 +16,7 @@ class HomeView(IndexView):
             return redirect(url_for("DashboardView.dashboard"))
         if policy.has_role(user, R.STUDENT):
             return redirect(url_for("MyContractView.contract"))
+        if policy.can_audit_reads(user):
+            return redirect(url_for("ReadLogView.list"))
         return self.render_template("conpere/no_role.html")
 

@@ -5,7 +5,7 @@ several roles gets the union of what each role grants. Roles (page access) live 
 this module decides on rows and fields.
 """
 from flask import g, has_request_context
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 
 from app import roles as R
 from app.api.models import ServiceAccount, service_account_faculty
@@ -67,6 +67,11 @@ def is_staff(user):
     return has_role(user, *R.STAFF_ROLES)
 
 
+def can_audit_reads(user):
+    """The log of who read which contract: administrators and the data protection officer."""
+    return has_role(user, R.ADMIN, R.DATA_PROTECTION)
+
+
 def can_configure(user):
     """Settings, catalogue, assignments and the data lists from the student information system."""
     return has_role(user, R.ADMIN, R.REFERENT)
@@ -85,7 +90,17 @@ def _registrar_programme_ids(user):
 
 
 def visible_contracts(user):
-    """A SQL condition on Contract selecting what the user may read."""
+    """A SQL condition on Contract selecting what the user may read.
+
+    Anonymised contracts belong to nobody any more: no one reads them one by one, they only count
+    in statistics (``counted_contracts``).
+    """
+    return and_(Contract.anonymised_at.is_(None), counted_contracts(user))
+
+
+def counted_contracts(user):
+    """A SQL condition on Contract selecting what the user's statistics count: their scope,
+    anonymised contracts included."""
     return _scope(user, Contract.programme_id, Contract.student_id)
 
 
@@ -129,7 +144,7 @@ def readable_contract(user, pk):
 
 
 def can_view(user, contract):
-    if contract is None:
+    if contract is None or contract.anonymised_at is not None:
         return False
     held = roles_of(user)
     if held & set(_READ_ALL):

@@ -20,11 +20,13 @@ COUNSELLOR = "Counsellor"
 REGISTRAR = "Registrar"
 REFERENT = "FunctionalReferent"
 ADMIN = "Admin"
+# Délégué à la protection des données: reads the log of staff reads, not the contracts.
+DATA_PROTECTION = "DataProtection"
 PUBLIC = "Public"
 # A machine account (service account) reading the API with a key; its scope is in app.api.models.
 API_READER = "ApiReader"
 
-PEOPLE_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
+PEOPLE_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN, DATA_PROTECTION)
 ALL_ROLES = PEOPLE_ROLES + (API_READER,)
 # What the pages call each role (the names above are stored, and match directory groups).
 ROLE_LABELS = {
@@ -36,7 +38,7 @@ STAFF_ROLES = (DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
 
 # Role privilege rank, used to forbid impersonating someone more privileged (a role missing here,
 # like a machine account's, is never impersonated).
-PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, ADMIN: 4}
+PRIVILEGE = {STUDENT: 0, TEACHER: 1, COUNSELLOR: 1, REGISTRAR: 1, DETU: 2, REFERENT: 3, DATA_PROTECTION: 3, ADMIN: 4}
 
 # What every signed-in user may open, whatever their role.
 COMMON = [

@@ -48,6 +48,7 @@ HOUR_VOLUMES = [Decimal(h) for h in ("2", "4", "6", "10", "12", "18", "20", "24"
 FIELDS = [
     "study_plan", "accommodations", "needs_details", "gap_year", "second_programme", "pec",
     "charter", "remediations", "support_hours", "advance_courses", "path_notes", "comment",
+    "privacy_notice",  # not a form field: the information notice on personal data (app.privacy)
 ]
 
 HELP_TEXTS = {
@@ -64,6 +65,7 @@ HELP_TEXTS = {
         "advance_courses": "<p>Enseignements de l'année suivante que l'étudiant est autorisé à suivre par anticipation (« en crédit » dans Apogée). Indiquez le code de l'élément pédagogique et son nombre de crédits ECTS.</p>",
         "path_notes": "<p>Caractéristiques du parcours : rythme, aménagements d'emploi du temps, codes et intitulés des cours de remédiation…</p>",
         "comment": "<p>Commentaire du conseiller d'orientation. L'étudiant le voit ; il n'apparaît pas sur le contrat imprimé.</p>",
+        "privacy_notice": "<p>L'établissement traite vos données personnelles pour établir et suivre votre contrat pédagogique pour la réussite étudiante : votre projet de formation, vos besoins spécifiques et les mesures d'accompagnement que l'université s'engage à mettre en œuvre. Ce traitement est nécessaire à une mission d'intérêt public (arrêté du 30 juillet 2018 relatif au diplôme national de licence).</p><p>Votre identité et vos inscriptions viennent du logiciel de scolarité (Apogée). Vos besoins spécifiques ne sont jamais un diagnostic : n'indiquez aucune information médicale.</p><p>Vous disposez d'un droit d'accès, de rectification, de limitation et d'opposition. Pour l'exercer, ou pour toute question, écrivez au délégué à la protection des données de l'établissement. Vous pouvez aussi saisir la CNIL (www.cnil.fr).</p>",
     },
     "en": {
         "study_plan": "<p>Describe your study plan in a few lines: what you want to learn this year, your goals, and the job or further studies you have in mind.</p><p>This field is required to validate your contract. The <a href=\"https://www.onisep.fr\">Onisep website</a> can help you think about it.</p>",
@@ -78,6 +80,7 @@ HELP_TEXTS = {
         "advance_courses": "<p>Courses of the next year the student may take in advance (« en crédit » in Apogée). Give the course code and its ECTS credits.</p>",
         "path_notes": "<p>Features of the student's path: pace, timetable arrangements, codes and titles of remediation courses…</p>",
         "comment": "<p>The guidance counsellor's comment. The student sees it; it is not printed on the contract.</p>",
+        "privacy_notice": "<p>The institution processes your personal data to draw up and follow your student success contract: your study plan, your specific needs and the support the university commits to. This processing is needed for a task in the public interest (arrêté of 30 July 2018 on the national licence diploma).</p><p>Your identity and registrations come from the student records system (Apogée). Your specific needs are never a diagnosis: give no medical information.</p><p>You have the right to access, rectify, restrict and object. To use them, or for any question, write to the institution's data protection officer. You may also complain to the CNIL (www.cnil.fr).</p>",
     },
 }
 

@@ -78,6 +78,7 @@ ACCOUNTS = [
     Account("registrar", "Régine", "Scolarité", (R.REGISTRAR,)),
     Account("student", "Camille", "Martin", (R.STUDENT,)),
     Account("student2", "Lucas", "Bernard", (R.STUDENT,)),
+    Account("dpo", "Diane", "Protection", (R.DATA_PROTECTION,)),
 ]
 
 

@@ -6,12 +6,14 @@ HTTP 401, 403 or 404, or a redirect to the login page.
 """
 from dataclasses import dataclass, field
 
-USERS = ("anonymous", "student", "student2", "detu", "detu2", "teacher", "counsellor", "registrar", "referent", "admin")
+USERS = ("anonymous", "student", "student2", "detu", "detu2", "teacher", "counsellor", "registrar", "referent", "admin",
+         "dpo")
 SIGNED_IN = USERS[1:]
 STUDENTS = ("student", "student2")
 STAFF = ("detu", "detu2", "teacher", "counsellor", "registrar", "referent", "admin")
 CONFIGURERS = ("referent", "admin")
 ADMIN = ("admin",)
+AUDITORS = ("admin", "dpo")  # the read log: administrators and the data protection officer
 NOBODY = ()
 # Users who see the same pages as another (visiting them once per role is enough).
 SAME_ROLE_AS = {"student2": "student", "detu2": "detu"}

@@ -19,6 +19,7 @@ from app.contracts.models import Contract
 from app.documents import pdf
 from app.extensions import db
 from app.people.models import utcnow
+from app.privacy.reads import API, record_reads
 
 
 class ContractApi(KeyErrors, BaseApi):
@@ -86,6 +87,7 @@ class ContractApi(KeyErrors, BaseApi):
         ).all()
         more = len(rows) > query.page_size
         rows = rows[: query.page_size]
+        record_reads([row[0] for row in rows], API, user=self.caller())  # the read log (app.privacy)
         count = None
         if not query.cursor:
             count = db.session.scalar(
@@ -141,6 +143,7 @@ class ContractApi(KeyErrors, BaseApi):
         contract, refusal = self._readable(pk)
         if refusal is not None:
             return refusal
+        record_reads([contract.id], API, user=self.caller())
         response = self.response(200, **contract_detail(contract, self.caller()))
         response.add_etag()
         response.headers["Cache-Control"] = "private, no-cache"
@@ -179,6 +182,7 @@ class ContractApi(KeyErrors, BaseApi):
             item.accommodation.health_related for item in contract.accommodations
         ):
             return self.response(403, message="This contract's PDF shows health-related needs this account may not read.")
+        record_reads([contract.id], API, user=self.caller())
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
         response.headers["Cache-Control"] = "private, no-store"

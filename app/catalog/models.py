@@ -15,6 +15,8 @@ from sqlalchemy import (
 )
 
 GAP_YEAR_CHOICES = ("none", "semester", "year")  # Pégase: SANS | SEMESTRE | ANNEE
+DIPLOMA_TYPE_PATTERN = r"[A-Za-z0-9_]{1,10}"  # one Apogée diploma type code of Settings.diploma_types
+DETU_NOTIFICATIONS = ("immediate", "digest")
 
 
 class Settings(Model):
@@ -35,6 +37,10 @@ class Settings(Model):
     detu_notification = Column(String(16), nullable=False, default="immediate", server_default="immediate")
     reminder_days = Column(Integer, default=7, server_default="7")  # before the campaign closes; empty = none
     logo = Column(LargeBinary)  # PNG or JPEG printed on the contract PDF
+    # Data protection (app.privacy): contracts are kept in full this many years after their academic
+    # year, then anonymised; the log of staff reads is kept this many months.
+    retention_years = Column(Integer, nullable=False, default=5, server_default="5")
+    read_log_retention_months = Column(Integer, nullable=False, default=12, server_default="12")
 
     def charter_for(self, locale="fr"):
         """The charter in the reader's language, the French one when it has no translation."""

@@ -11,6 +11,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app import policy
 from app.catalog.models import (
+    DIPLOMA_TYPE_PATTERN,
     Accommodation,
     Campaign,
     HelpText,
@@ -26,7 +27,7 @@ from app.ui.modelviews import ProjectModelView
 from app.ui.richtext import RichTextField
 from app.security.urls import WebUrl, web_links_only
 
-DIPLOMA_TYPE = re.compile(r"^[A-Za-z0-9_]{1,10}$")
+DIPLOMA_TYPE = re.compile(rf"^{DIPLOMA_TYPE_PATTERN}$")
 
 
 def diploma_types_validator(form, field):
@@ -137,6 +138,8 @@ class SettingsView(ConfigView):
         "detu_notification",
         "reminder_days",
         "logo",
+        "retention_years",
+        "read_log_retention_months",
     ]
     show_columns = edit_columns
     label_columns = {
@@ -152,6 +155,8 @@ class SettingsView(ConfigView):
         "detu_notification": _l("E-mails to directors of studies"),
         "reminder_days": _l("Reminder before the campaign closes (days)"),
         "logo": _l("Logo"),
+        "retention_years": _l("Contracts kept in full (years)"),
+        "read_log_retention_months": _l("Log of staff reads kept (months)"),
     }
     formatters_columns = {"logo": logo_summary, "charter_html": rich_text("fr"), "charter_html_en": rich_text("en"),
                           "detu_notification": choice(DETU_NOTIFICATIONS)}
@@ -161,12 +166,16 @@ class SettingsView(ConfigView):
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
         "charter_html": _l("Students accept it before validating their contract; it is kept with each contract."),
         "charter_html_en": _l("Shown to students who read ConPeRe in English; empty: they read the French one."),
+        "retention_years": _l("After this many years following its academic year, a contract is anonymised: its free texts are emptied and nothing links it to the student any more; its figures stay for statistics."),
+        "read_log_retention_months": _l("Lines of the log of who read which contract are deleted after this many months."),
         "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
     }
     validators_columns = {
         "diploma_types": [diploma_types_validator],
         "current_year": [NumberRange(min=2000, max=2100)],
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
+        "retention_years": [NumberRange(min=1, max=50)],
+        "read_log_retention_months": [NumberRange(min=1, max=120)],
         "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {

@@ -29,6 +29,7 @@ class Contract(Model):
     __table_args__ = (UniqueConstraint("student_id", "year", "kind", name="uq_contract"),)
 
     id = Column(Integer, primary_key=True)
+    # Once the contract is anonymised, a placeholder with nothing personal (app.privacy.retention).
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
     student = relationship("Student", lazy="joined")
     programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
@@ -75,6 +76,7 @@ class Contract(Model):
 
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    anonymised_at = Column(DateTime)  # kept for statistics only after the retention period
 
     accommodations = relationship(
         "ContractAccommodation",

@@ -18,6 +18,7 @@ from app.contracts.forms import form_data
 from app.contracts.models import INITIAL, KINDS, Contract
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
+from app.privacy.reads import PAGE, record_read
 from app.security import current_impersonator
 
 
@@ -47,6 +48,7 @@ class MyContractView(BaseView):
             return self._post(student, year, kind, contract)
         if contract is None:
             return self._render_start(student, year, kind)
+        record_read(contract, PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     def _post(self, student, year, kind, contract):
@@ -154,6 +156,7 @@ class MyContractView(BaseView):
         student = self._student()
         if contract is None or student is None or contract.student_id != student.id:
             abort(404)
+        record_read(contract, PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     @expose("/contacts/")

@@ -19,6 +19,7 @@ from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.extensions import db
 from app.people.models import Faculty, Programme
+from app.privacy.reads import PAGE, record_read
 from app.security import current_impersonator
 
 
@@ -106,6 +107,7 @@ class ContractsView(BaseView):
     @has_access
     def show(self, pk):
         contract = visible_contract_or_404(pk)
+        record_read(contract, PAGE)
         return self._render_show(contract)
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
@@ -134,6 +136,8 @@ class ContractsView(BaseView):
         if not policy.can_edit_as_detu(g.user, contract):
             abort(403)
         errors, typed, status = {}, None, 200
+        if request.method == "GET":
+            record_read(contract, PAGE)
         if request.method == "POST":
             typed = form_data(request.form)
             try:

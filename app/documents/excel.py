@@ -163,7 +163,7 @@ class _Formatter:
 
     def __init__(self, language):
         self.language = language
-        self.local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+        self.local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         self.status = {k: str(v) for k, v in STATUS_LABELS.items()}
         self.kind = {k: str(v) for k, v in KIND_LABELS.items()}
         self.gap = {k: str(v) for k, v in GAP_YEAR_LABELS.items()}
@@ -206,10 +206,6 @@ class _Formatter:
         programme_code, programme_label, faculty_code = self.programmes[programme]
         status_label = self.status.get(status, status)
         common = [cid, number, last_name, first_name, faculty_code, programme_code, year, status_label]
-        items = [common + [self.need_item, t(code), t(label), None, self.number(hours)]
-                 for code, label, hours in needs]
-        items += [common + [self.remediation_item, None, t(label), rkind, self.number(hours)]
-                  for label, rkind, hours in remediations]
         return [
             cid, number, t(ine), last_name, first_name, faculty_code,
             programme_code, programme_label, level, year, year_label(year),
@@ -219,17 +215,41 @@ class _Formatter:
             t(returned_reason), t(regime_code), t(regime_label), repeating,
             self.gap.get(gap_year, gap_year), t(gap_year_details), t(second_label), t(second_level),
             t(second_institution), second_from_sis,
-            t("; ".join(self.with_hours(label, hours) for _, label, hours in needs)) if needs else None,
-            self.total(h for *_, h in needs) if needs else None, t(needs_details),
-            t("; ".join(self.with_hours(f"{label}, {self.remediation_type} {rkind}", hours)
-                        for label, rkind, hours in remediations)) if remediations else None,
-            self.total(h for *_, h in remediations) if remediations else None,
-            None if support_hours is None else float(support_hours),
-            t("; ".join(" ".join(p for p in (code, label, f"({ects.normalize():f} ECTS)" if ects else "") if p)
-                        for code, label, ects in courses)) if courses else None,
-            self.total(e for *_, e in courses) if courses else None,
+            *self.needs_cells(needs), t(needs_details), *self.remediation_cells(remediations),
+            None if support_hours is None else float(support_hours), *self.course_cells(courses),
             t(path_notes), pec, charter, when(charter_at), submitted_hash, signed_hash, when(updated_at),
-        ], items
+        ], self.items(common, needs, remediations)
+
+    def items(self, common, needs, remediations):
+        t = safe_text
+        items = [common + [self.need_item, t(code), t(label), None, self.number(hours)]
+                 for code, label, hours in needs]
+        items += [common + [self.remediation_item, None, t(label), rkind, self.number(hours)]
+                  for label, rkind, hours in remediations]
+        return items
+
+    def needs_cells(self, needs):
+        """(the needs with their hours, total hours)"""
+        if not needs:
+            return None, None
+        return (safe_text("; ".join(self.with_hours(label, hours) for _, label, hours in needs)),
+                self.total(h for *_, h in needs))
+
+    def remediation_cells(self, remediations):
+        if not remediations:
+            return None, None
+        return (safe_text("; ".join(self.with_hours(f"{label}, {self.remediation_type} {rkind}", hours)
+                                    for label, rkind, hours in remediations)),
+                self.total(h for *_, h in remediations))
+
+    @staticmethod
+    def course(code, label, ects):
+        return " ".join(p for p in (code, label, f"({ects.normalize():f} ECTS)" if ects else "") if p)
+
+    def course_cells(self, courses):
+        if not courses:
+            return None, None
+        return safe_text("; ".join(self.course(*c) for c in courses)), self.total(e for *_, e in courses)
 
 
 def extraction_rows(contract_query):

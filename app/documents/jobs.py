@@ -35,7 +35,7 @@ def latest_export(faculty, year):
 def write_faculty_exports(now=None):
     """Write every active faculty's extraction of the current year; returns the paths written."""
     directory = current_app.config["EXPORT_DIR"]
-    keep = max(current_app.config.get("EXPORT_KEEP", 7), 1)
+    keep = max(current_app.config["EXPORT_KEEP"], 1)
     os.makedirs(directory, mode=0o750, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     year = current_year()

@@ -45,7 +45,13 @@ def validation_of(contract):
     return None, contract.submitted_at
 
 
+class Anonymised(ValueError):
+    """An anonymised contract is never printed again (data protection: app.privacy.retention)."""
+
+
 def contract_context(contract):
+    if contract.anonymised_at is not None:
+        raise Anonymised(f"contract {contract.id} is anonymised: it is never printed again")
     settings = current_settings()
     french = str(get_locale() or "fr").startswith("fr")
     validated_by, validated_at = validation_of(contract)

@@ -16,6 +16,7 @@ from app.documents.scope import faculty_search
 from app.documents.tasks import TaskRefused, register_kind
 from app.extensions import db
 from app.people.models import Faculty, Programme
+from app.privacy.reads import EXPORT, ZIP, record_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BULK_MAX = 3000  # a programme's contracts of a few years; more is a mistake in the filters
@@ -46,19 +47,29 @@ def bulk_selection(user, search):
     return programme, ids
 
 
-def _extraction(query, path, progress):
+def _record_reads(user, params, contracts, channel):
+    """The read log (app.privacy): what the file holds, read by the user who asked, as whoever acted as them."""
+    impersonator_id = params.get("impersonator_id")
+    impersonator = current_app.appbuilder.sm.get_user_by_id(impersonator_id) if impersonator_id else None
+    record_reads(contracts, channel, user=user, impersonator=impersonator)
+
+
+def _extraction(user, params, query, path, progress):
     progress.total = count_of(query)
     progress(0, force=True)
     with open(path, "wb") as out:
-        return excel.write_extraction(query, out, progress=progress)
+        count = excel.write_extraction(query, out, progress=progress)
+    _record_reads(user, params, query, EXPORT)
+    return count
 
 
 def make_faculty_extraction(user, params, path, progress):
-    return _extraction(faculty_extraction_query(user, params["faculty_id"], params["year"]), path, progress)
+    query = faculty_extraction_query(user, params["faculty_id"], params["year"])
+    return _extraction(user, params, query, path, progress)
 
 
 def make_list_extraction(user, params, path, progress):
-    return _extraction(visible_contracts_query(user, ContractSearch.from_args(params)), path, progress)
+    return _extraction(user, params, visible_contracts_query(user, ContractSearch.from_args(params)), path, progress)
 
 
 def make_bulk_zip(user, params, path, progress):
@@ -71,6 +82,7 @@ def make_bulk_zip(user, params, path, progress):
         for done, chunk in enumerate(stream):  # one chunk per PDF, then the ZIP's directory
             out.write(chunk)
             progress(min(done + 1, len(ids)))
+    _record_reads(user, params, ids, ZIP)
     return len(ids)
 
 

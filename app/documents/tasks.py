@@ -175,7 +175,7 @@ def recover_stale():
 
 def clean_up():
     """Delete finished tasks older than DOCUMENT_TASK_KEEP_HOURS, and their files."""
-    keep = timedelta(hours=current_app.config.get("DOCUMENT_TASK_KEEP_HOURS", 24))
+    keep = timedelta(hours=current_app.config["DOCUMENT_TASK_KEEP_HOURS"])
     old = db.session.scalars(select(DocumentTask).where(DocumentTask.status.in_((DONE, FAILED)),
                                                         DocumentTask.finished_at < utcnow() - keep)).all()
     for task in old:

@@ -28,15 +28,18 @@ from app.documents.jobs import latest_export
 from app.documents.models import DONE, QUEUED, RUNNING, DocumentTask
 from app.documents.names import ascii_slug
 from app.documents.prepared import XLSX, TaskRefused, bulk_selection, count_of, faculty_extraction_query
-from app.documents.scope import parse_year
+from app.documents.scope import faculty_query, parse_year
 from app.extensions import db
 from app.jobs.lease import Lease
 from app.people.models import Faculty, Programme
+from app.privacy.reads import EXPORT, PDF, ZIP, record_read, record_reads
+from app.security import current_impersonator
 
 NO_STORE = "private, no-store"
 
 
 def _xlsx_response(query, filename):
+    record_reads(query, EXPORT)
     spool = tempfile.TemporaryFile()
     excel.write_extraction(query, spool)
     spool.seek(0)
@@ -48,6 +51,9 @@ def _xlsx_response(query, filename):
 def _prepare(kind, params, filename):
     """Queue the document for the scheduler and send the user to the page that follows it."""
     language = str(get_locale() or "fr")[:2]
+    impersonator = current_impersonator()
+    if impersonator is not None:  # the read log names who acted as the user (app.privacy)
+        params = {**params, "impersonator_id": impersonator.id}
     task = tasks.submit(g.user, kind, params, filename, language)
     return redirect(url_for("DocumentTaskView.show", pk=task.id), code=303)
 
@@ -81,6 +87,7 @@ class ContractDocumentsView(BaseView):
     @has_access
     def pdf(self, pk):
         contract = visible_contract_or_404(pk)
+        record_read(contract, PDF)
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
         response.headers["Cache-Control"] = NO_STORE
@@ -102,6 +109,7 @@ class ContractDocumentsView(BaseView):
         search, programme, ids = _bulk_selection()
         if not _inline_zip(len(ids)):
             return _prepare("bulk_zip", search.as_args(), _bulk_filename(programme, search))
+        record_reads(ids, ZIP)
         workers = min(bulk.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
         stream = bulk.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
                                  label=f"ZIP {programme.code} for {g.user.username}")
@@ -176,9 +184,13 @@ class ExportView(BaseView):
     def nightly_xlsx(self, code):
         """Last night's file of the current year, written by the scheduler: no wait at all."""
         faculty = self._faculty_or_404(code)
-        path = latest_export(faculty, current_year())
+        year = current_year()
+        path = latest_export(faculty, year)
         if path is None:
             abort(404, _("No nightly extraction of this faculty yet."))
+        # The file holds the faculty's contracts of the year as they were last night: recording
+        # today's selection may name a contract created since, never miss one that is in it.
+        record_reads(faculty_query(faculty, year), EXPORT)
         response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=os.path.basename(path))
         response.headers["Cache-Control"] = NO_STORE
         return response

@@ -49,33 +49,40 @@ def jobs_command(run_id):
     _require_tables()
     jobs = {job.id: job for job in registered_jobs()}
     if run_id is not None:
-        job = jobs.get(run_id)
-        if job is None:
-            raise click.ClickException(f"Unknown job {run_id!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}.")
-        ok = S.run_job(app, job)
-        if not ok:
-            raise click.ClickException(f"Job {run_id} failed: see 'flask --app run jobs' for the error.")
-        click.echo(f"Job {run_id} done.")
+        _run_now(app, jobs, run_id)
         return
-    timezone = app.config.get("SCHEDULER_TIMEZONE", "Europe/Paris")
+    timezone = app.config["SCHEDULER_TIMEZONE"]
     states = {s.job_id: s for s in db.session.scalars(select(JobState)).all()}
     now = datetime.now().astimezone()
     for job in sorted(jobs.values(), key=lambda j: j.id):
-        expression = S.cron_of(app, job)
-        if expression is None:
-            when = f"disabled ({job.cron_setting} is empty)"
-        else:
-            try:
-                next_run = S.trigger_for(expression, timezone).get_next_fire_time(None, now)
-                when = f"next {next_run:%Y-%m-%d %H:%M %Z}  ({job.cron_setting}={expression})"
-            except S.CronError as exc:
-                when = f"INVALID {job.cron_setting}: {exc}"
+        when = _next_run(app, job, timezone, now)
         click.echo(f"{job.id:<20} {when}  {job.description}{_last_run(states.get(job.id), timezone)}")
     try:
-        holder = Lease(app.config.get("SCHEDULER_LOCK_TTL", 15)).current()
+        holder = Lease(app.config["SCHEDULER_LOCK_TTL"]).current()
     except SQLAlchemyError:
         holder = None
     click.echo(f"Scheduler: {'running as ' + holder if holder else 'not running'}.")
+
+
+def _run_now(app, jobs, run_id):
+    job = jobs.get(run_id)
+    if job is None:
+        raise click.ClickException(f"Unknown job {run_id!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}.")
+    if not S.run_job(app, job):
+        raise click.ClickException(f"Job {run_id} failed: see 'flask --app run jobs' for the error.")
+    click.echo(f"Job {run_id} done.")
+
+
+def _next_run(app, job, timezone, now):
+    """When the job runs next, as the listing says it: disabled, next date, or an invalid setting."""
+    expression = S.cron_of(app, job)
+    if expression is None:
+        return f"disabled ({job.cron_setting} is empty)"
+    try:
+        next_run = S.trigger_for(expression, timezone).get_next_fire_time(None, now)
+    except S.CronError as exc:
+        return f"INVALID {job.cron_setting}: {exc}"
+    return f"next {next_run:%Y-%m-%d %H:%M %Z}  ({job.cron_setting}={expression})"
 
 
 def _last_run(state, timezone):

@@ -52,7 +52,7 @@ def cron_of(app, job):
 
 def enabled_jobs(app):
     """[(job, trigger)] of the jobs to schedule; raises CronError naming the setting at fault."""
-    timezone = app.config.get("SCHEDULER_TIMEZONE", "Europe/Paris")
+    timezone = app.config["SCHEDULER_TIMEZONE"]
     enabled = []
     for job in sorted(registered_jobs(), key=lambda j: j.id):
         expression = cron_of(app, job)
@@ -97,7 +97,7 @@ def run_forever(app, stop, echo=print):
     """Wait for the lock, run the jobs while holding it; return when ``stop`` is set."""
     with app.app_context():
         jobs = enabled_jobs(app)
-        ttl = app.config.get("SCHEDULER_LOCK_TTL", 15)
+        ttl = app.config["SCHEDULER_LOCK_TTL"]
     lease = Lease(ttl)
     beat = max(ttl / 4, 0.2)
     waiting_for = object()
@@ -123,7 +123,7 @@ def run_forever(app, stop, echo=print):
 
 def _hold(app, jobs, lease, stop, beat, ttl, echo):
     scheduler = BackgroundScheduler(
-        timezone=app.config.get("SCHEDULER_TIMEZONE", "Europe/Paris"),
+        timezone=app.config["SCHEDULER_TIMEZONE"],
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
     for job, trigger in jobs:

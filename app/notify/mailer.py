@@ -25,15 +25,15 @@ def is_permanent(exc):
 
 class SmtpMailer:
     def __init__(self, config):
-        self.host = config.get("MAIL_SERVER") or "localhost"
-        self.port = int(config.get("MAIL_PORT") or 25)
+        self.host = config["MAIL_SERVER"]
+        self.port = int(config["MAIL_PORT"])
         self.use_tls = bool(config.get("MAIL_USE_TLS"))
         self.use_ssl = bool(config.get("MAIL_USE_SSL"))
         self.username = config.get("MAIL_USERNAME")
-        self.password = config.get("MAIL_PASSWORD") or ""
-        self.timeout = config.get("MAIL_TIMEOUT") or 30
-        self.sender = config.get("MAIL_DEFAULT_SENDER") or "conpere@localhost"
-        self.ca_file = config.get("MAIL_CA_FILE") or None
+        self.password = config["MAIL_PASSWORD"] or ""
+        self.timeout = config["MAIL_TIMEOUT"]
+        self.sender = config["MAIL_DEFAULT_SENDER"]
+        self.ca_file = config["MAIL_CA_FILE"] or None
 
     def describe(self):
         return f"{self.host}:{self.port}"

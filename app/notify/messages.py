@@ -23,7 +23,7 @@ def public_url(path):
 
 
 def language_of(user_id):
-    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if user_id is None:
         return default if default in LANGUAGES else "fr"
     chosen = db.session.get(UserLanguage, user_id)

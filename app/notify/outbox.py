@@ -56,8 +56,8 @@ class SendReport:
 
 
 def retry_delay(attempts, config):
-    base = config.get("MAIL_RETRY_SECONDS", 60)
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), config.get("MAIL_RETRY_MAX_SECONDS", 3600)))
+    base = config["MAIL_RETRY_SECONDS"]
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), config["MAIL_RETRY_MAX_SECONDS"]))
 
 
 def due_ids(now, limit):
@@ -81,7 +81,7 @@ def send_due(mailer=None, now=None):
     mailer = mailer or SmtpMailer(config)
     now = now or utcnow()
     report = SendReport()
-    waiting = list(due_ids(now, config.get("MAIL_BATCH_SIZE", 200)))
+    waiting = list(due_ids(now, config["MAIL_BATCH_SIZE"]))
     sessions = 0
     while waiting and sessions <= RECONNECTS:
         sessions += 1
@@ -140,7 +140,7 @@ def _claim(message_id, now, config):
         .where(OutboxMessage.id == message_id, OutboxMessage.status.in_((PENDING, SENDING)),
                OutboxMessage.next_attempt_at <= now)
         .values(status=SENDING,
-                next_attempt_at=utcnow() + timedelta(seconds=config.get("MAIL_CLAIM_SECONDS", 300)),
+                next_attempt_at=utcnow() + timedelta(seconds=config["MAIL_CLAIM_SECONDS"]),
                 attempts=OutboxMessage.attempts + case((interrupted, 1), else_=0),
                 last_error=case((interrupted, INTERRUPTED), else_=OutboxMessage.last_error))
     ).rowcount
@@ -161,7 +161,7 @@ def _postpone(ids, now, report):
 def _failed(message, error, report, config, permanent=False):
     message.attempts += 1
     message.last_error = error if isinstance(error, str) else _describe(error)
-    if permanent or message.attempts >= config.get("MAIL_MAX_ATTEMPTS", 10):
+    if permanent or message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
         message.status = FAILED
         report.failed += 1
     else:
@@ -197,7 +197,7 @@ def requeue(ids=None, failed=False):
 
 def prune(now=None):
     """Delete sent messages older than OUTBOX_KEEP_DAYS (they hold personal data)."""
-    keep = current_app.config.get("OUTBOX_KEEP_DAYS", 90)
+    keep = current_app.config["OUTBOX_KEEP_DAYS"]
     if not keep:
         return 0
     limit = (now or utcnow()) - timedelta(days=keep)

@@ -66,6 +66,11 @@ class Programme(Model):
         return f"{self.code} – {self.label}"
 
 
+# Student numbers of the placeholders that anonymised contracts and their registrations belong to
+# (app.privacy.retention): Apogée numbers are digits, so they never meet a real student.
+ANONYMOUS_PREFIX = "ANON-"
+
+
 class Student(Model):
     """Étudiant: Apogée codEtu (student number) and codNNE (INE)."""
 

@@ -1,6 +1,7 @@
 """Referents' pages on the data from Apogée (read-only lists) and on the three assignments."""
 from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterNotStartsWith
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from app import roles as R
 from app.extensions import db
 from app.ui.modelviews import ProjectModelView, ReadOnlyModelView
 from app.people.models import (
+    ANONYMOUS_PREFIX,
     DetuAssignment,
     Faculty,
     Programme,
@@ -76,6 +78,8 @@ class StudentView(ReadOnlyModelView):
     show_columns = ["student_number", "ine", "last_name", "first_name", "birth_date", "email", "directory_login"]
     search_columns = ["student_number", "last_name", "first_name", "ine"]
     label_columns = LABELS
+    # Not the placeholders of anonymised contracts (app.privacy.retention).
+    base_filters = [["student_number", FilterNotStartsWith, ANONYMOUS_PREFIX]]
 
 
 class RegistrationView(ReadOnlyModelView):

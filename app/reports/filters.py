@@ -75,13 +75,13 @@ def choices(user):
         select(Programme).where(or_(
             select(Registration.id).where(Registration.programme_id == Programme.id,
                                           policy.visible_registrations(user)).exists(),
-            select(Contract.id).where(Contract.programme_id == Programme.id, policy.visible_contracts(user)).exists(),
+            select(Contract.id).where(Contract.programme_id == Programme.id, policy.counted_contracts(user)).exists(),
         )).order_by(Programme.step_code, Programme.step_version)
     ).all()
     faculty_ids = {p.faculty_id for p in programmes}
     faculties = db.session.scalars(select(Faculty).where(Faculty.id.in_(faculty_ids)).order_by(Faculty.code)).all()
     years = set(db.session.scalars(select(Campaign.year).where(
-        select(Contract.id).where(Contract.year == Campaign.year, policy.visible_contracts(user)).exists()
+        select(Contract.id).where(Contract.year == Campaign.year, policy.counted_contracts(user)).exists()
     )).all())
     years.add(current_year())
     return {"years": sorted(years, reverse=True), "faculties": faculties, "programmes": programmes}

@@ -30,7 +30,7 @@ DETAIL_COLUMNS = [
 
 def threshold_for(user):
     """0 (nothing masked) for the users who see health figures, the configured threshold otherwise."""
-    return 0 if policy.sees_health_statistics(user) else current_app.config.get("REPORT_MASK_THRESHOLD", 5)
+    return 0 if policy.sees_health_statistics(user) else current_app.config["REPORT_MASK_THRESHOLD"]
 
 
 def _category_label(row):

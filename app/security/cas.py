@@ -43,8 +43,8 @@ class CasSettings:
                 "AUTH_TYPE=cas needs CAS_SERVER_URL, the CAS server's address, e.g. https://cas.univ.fr/cas/"
             )
         return cls(server_url=url if url.endswith("/") else url + "/",
-                   timeout=float(config.get("CAS_TIMEOUT") or 5.0),
-                   ca_file=config.get("CAS_CA_FILE") or "")
+                   timeout=float(config["CAS_TIMEOUT"]),
+                   ca_file=config["CAS_CA_FILE"] or "")
 
 
 @dataclass(frozen=True)

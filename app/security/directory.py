@@ -51,63 +51,73 @@ class ServerUnusable(Exception):
     """This server cannot serve the request: try the next one."""
 
 
+# DirectorySettings' plain fields and the configuration keys they come from (defaults: config.py).
+_KEYS = {
+    "bind_dn": "LDAP_BIND_DN",
+    "bind_password": "LDAP_BIND_PASSWORD",
+    "people_base": "LDAP_PEOPLE_BASE",
+    "people_filter": "LDAP_PEOPLE_FILTER",
+    "uid_attribute": "LDAP_UID_ATTRIBUTE",
+    "first_name_attribute": "LDAP_FIRST_NAME_ATTRIBUTE",
+    "last_name_attribute": "LDAP_LAST_NAME_ATTRIBUTE",
+    "email_attribute": "LDAP_EMAIL_ATTRIBUTE",
+    "student_number_attribute": "LDAP_STUDENT_NUMBER_ATTRIBUTE",
+    "group_attribute": "LDAP_GROUP_ATTRIBUTE",
+    "group_base": "LDAP_GROUP_BASE",
+    "group_filter": "LDAP_GROUP_FILTER",
+    "ca_file": "LDAP_CA_FILE",
+}
+
+
+def _groups_from(config):
+    groups_from = (config["LDAP_GROUPS_FROM"] or "").strip().lower()
+    if groups_from not in ("memberof", "search"):
+        raise ConfigurationError("LDAP_GROUPS_FROM must be 'memberOf' or 'search'.")
+    if groups_from == "search" and not config["LDAP_GROUP_BASE"]:
+        raise ConfigurationError("LDAP_GROUPS_FROM=search needs LDAP_GROUP_BASE.")
+    return groups_from
+
+
 @dataclass(frozen=True)
 class DirectorySettings:
     urls: tuple
-    bind_dn: str = ""
-    bind_password: str = ""
-    people_base: str = ""
-    people_filter: str = ""
-    uid_attribute: str = "uid"
-    first_name_attribute: str = "givenName"
-    last_name_attribute: str = "sn"
-    email_attribute: str = "mail"
-    student_number_attribute: str = "supannEtuId"
-    groups_from: str = "memberof"  # or "search"
-    group_attribute: str = "memberOf"
-    group_base: str = ""
-    group_filter: str = "(member={dn})"
-    start_tls: bool = False
-    ca_file: str = ""
-    tls_verify: bool = True
-    timeout: float = 5.0
+    bind_dn: str
+    bind_password: str
+    people_base: str
+    people_filter: str
+    uid_attribute: str
+    first_name_attribute: str
+    last_name_attribute: str
+    email_attribute: str
+    student_number_attribute: str
+    groups_from: str  # "memberof" or "search"
+    group_attribute: str
+    group_base: str
+    group_filter: str
+    start_tls: bool
+    ca_file: str
+    tls_verify: bool
+    timeout: float
 
     @classmethod
     def from_config(cls, config):
         """Build the settings from the Flask configuration (``LDAP_*``, see docs/ldap.md)."""
-        urls = tuple(u for u in re.split(r"[\s,]+", config.get("LDAP_URLS") or "") if u)
+        urls = tuple(u for u in re.split(r"[\s,]+", config["LDAP_URLS"] or "") if u)
         if not urls:
             raise ConfigurationError(
                 "LDAP login is on but LDAP_URLS is empty: give at least one ldap:// or ldaps:// URL."
             )
-        if not config.get("LDAP_PEOPLE_BASE"):
+        if not config["LDAP_PEOPLE_BASE"]:
             raise ConfigurationError(
                 "LDAP login is on but LDAP_PEOPLE_BASE is empty: give the base DN of people."
             )
-        groups_from = (config.get("LDAP_GROUPS_FROM") or "memberOf").strip().lower()
-        if groups_from not in ("memberof", "search"):
-            raise ConfigurationError("LDAP_GROUPS_FROM must be 'memberOf' or 'search'.")
-        if groups_from == "search" and not config.get("LDAP_GROUP_BASE"):
-            raise ConfigurationError("LDAP_GROUPS_FROM=search needs LDAP_GROUP_BASE.")
         return cls(
             urls=urls,
-            bind_dn=config.get("LDAP_BIND_DN") or "",
-            bind_password=config.get("LDAP_BIND_PASSWORD") or "",
-            people_base=config["LDAP_PEOPLE_BASE"],
-            people_filter=config.get("LDAP_PEOPLE_FILTER") or "",
-            uid_attribute=config.get("LDAP_UID_ATTRIBUTE") or "uid",
-            first_name_attribute=config.get("LDAP_FIRST_NAME_ATTRIBUTE") or "givenName",
-            last_name_attribute=config.get("LDAP_LAST_NAME_ATTRIBUTE") or "sn",
-            email_attribute=config.get("LDAP_EMAIL_ATTRIBUTE") or "mail",
-            student_number_attribute=config.get("LDAP_STUDENT_NUMBER_ATTRIBUTE") or "",
-            groups_from=groups_from,
-            group_attribute=config.get("LDAP_GROUP_ATTRIBUTE") or "memberOf",
-            group_base=config.get("LDAP_GROUP_BASE") or "",
-            group_filter=config.get("LDAP_GROUP_FILTER") or "(member={dn})",
-            start_tls=bool(config.get("LDAP_START_TLS")),
-            ca_file=config.get("LDAP_CA_FILE") or "",
-            tls_verify=config.get("LDAP_TLS_VERIFY", True) is not False,
-            timeout=float(config.get("LDAP_TIMEOUT") or 5.0),
+            groups_from=_groups_from(config),
+            start_tls=bool(config["LDAP_START_TLS"]),
+            tls_verify=config["LDAP_TLS_VERIFY"] is not False,
+            timeout=float(config["LDAP_TIMEOUT"]),
+            **{name: config[key] or "" for name, key in _KEYS.items()},
         )
 
 

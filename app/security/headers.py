@@ -72,6 +72,6 @@ def init_app(app):
         strict_transport_security_include_subdomains=False,  # other sites of the university may be http
         # Talisman rewrites these settings: hand it ours.
         session_cookie_secure=bool(config.get("SESSION_COOKIE_SECURE")),
-        session_cookie_samesite=config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+        session_cookie_samesite=config["SESSION_COOKIE_SAMESITE"],
     )
     app.after_request(no_store)

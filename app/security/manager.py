@@ -64,7 +64,7 @@ class SecurityManager(FabSecurityManager):
         if auth_type not in (AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER):
             raise ConfigurationError("AUTH_TYPE must be db, ldap or cas.")
         self.cas = CasServer(CasSettings.from_config(config)) if auth_type == AUTH_REMOTE_USER else None
-        self.cas_roles_from = (config.get("CAS_ROLES_FROM") or "directory").strip().lower()
+        self.cas_roles_from = (config["CAS_ROLES_FROM"] or "").strip().lower()
         if self.cas is not None and self.cas_roles_from not in ("directory", "attributes"):
             raise ConfigurationError("CAS_ROLES_FROM must be 'directory' or 'attributes'.")
         self.directory = None

@@ -25,7 +25,7 @@ from app.security import throttle
 
 def check_length(password):
     """FAB_PASSWORD_COMPLEXITY_VALIDATOR: at least PASSWORD_MIN_LENGTH characters."""
-    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
         raise PasswordComplexityValidationError(
             _("The password must have at least %(num)d characters.", num=minimum)

@@ -33,11 +33,11 @@ def login_allowed():
         return True
     config = current_app.config
     key_func = config.get("RATELIMIT_KEY_FUNC") or (lambda: request.remote_addr or "unknown")
-    return limiter.hit(parse(config.get("AUTH_RATE_LIMIT") or "10 per 20 second"), SCOPE, key_func())
+    return limiter.hit(parse(config["AUTH_RATE_LIMIT"]), SCOPE, key_func())
 
 
 def _account_limit():
-    return parse(current_app.config.get("AUTH_ACCOUNT_RATE_LIMIT") or "10 per 10 minute")
+    return parse(current_app.config["AUTH_ACCOUNT_RATE_LIMIT"])
 
 
 def _account_key(username):

@@ -17,6 +17,8 @@ SETTINGS_FORM = {
     "reorientation_profile_code": "",
     "detu_notification": "immediate",
     "reminder_days": "7",
+    "retention_years": "5",
+    "read_log_retention_months": "12",
 }
 
 

@@ -1,13 +1,13 @@
 """English labels for remediations and the charter, written by the referent next to the French ones.
 
-Revision ID: 0008_english_labels
-Revises: 0007_document_tasks
+Revision ID: 0009_english_labels
+Revises: 0008_privacy
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_english_labels"
-down_revision = "0007_document_tasks"
+revision = "0009_english_labels"
+down_revision = "0008_privacy"
 branch_labels = None
 depends_on = None
 

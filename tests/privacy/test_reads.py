@@ -1,0 +1,160 @@
+"""The log of staff reads: one line per contract read, for each way of reading, and only those."""
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.privacy.conftest import own_contract_id, programme_contract_ids, programme_id, reads, user_id
+
+
+def test_the_staff_contract_page_and_the_detu_form_are_recorded(app, login):
+    pk = own_contract_id(app, "student")  # L1MATH: detu's programme
+    detu = login("detu")
+    assert detu.get(f"/contracts/show/{pk}").status_code == 200
+    assert detu.get(f"/contracts/edit/{pk}").status_code == 200
+    assert reads(app) == [("detu", None, pk, "page"), ("detu", None, pk, "page")]
+
+
+def test_a_refused_read_is_not_recorded(app, login):
+    pk = own_contract_id(app, "student")  # not a contract of detu2's programmes
+    assert login("detu2").get(f"/contracts/show/{pk}").status_code == 404
+    assert login("detu2").get(f"/contracts/{pk}/pdf").status_code == 404
+    assert reads(app) == []
+
+
+def test_a_pdf_is_recorded(app, login):
+    pk = own_contract_id(app, "student")
+    assert login("teacher").get(f"/contracts/{pk}/pdf").status_code == 200
+    assert reads(app) == [("teacher", None, pk, "pdf")]
+
+
+def test_a_zip_of_pdfs_records_each_contract_in_it(app, login):
+    ids = programme_contract_ids(app, "L2MATH")
+    response = login("detu").get(f"/contracts/bulk.zip?programme={programme_id(app, 'L2MATH')}")
+    assert response.status_code == 200
+    response.close()
+    assert sorted(r[2] for r in reads(app)) == ids
+    assert {(r[0], r[3]) for r in reads(app)} == {("detu", "zip")}
+
+
+def test_each_row_of_an_extraction_is_a_read(app, login):
+    response = login("registrar").get("/exports/faculty/SCI.xlsx?year=all")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert exported and sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[3]) for r in reads(app)} == {("registrar", "export")}
+
+
+def test_the_filtered_list_export_records_exactly_its_rows(app, login):
+    response = login("detu").get(f"/contracts/export.xlsx?programme={programme_id(app, 'L1MATH')}&status=submitted")
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert exported and sorted(r[2] for r in reads(app)) == exported
+
+
+@pytest.fixture
+def prepared(app, tmp_path):
+    """Documents prepared by the scheduler's job: any extraction over 5 rows, any ZIP over 2 PDFs."""
+    saved = {k: app.config[k] for k in ("EXPORT_DIR", "EXPORT_INLINE_ROWS", "BULK_INLINE_PDFS", "PDF_WORKERS")}
+    app.config.update(EXPORT_DIR=str(tmp_path), EXPORT_INLINE_ROWS=5, BULK_INLINE_PDFS=2, PDF_WORKERS=1)
+    yield
+    app.config.update(saved)
+
+
+def _prepared_file(app, client, url):
+    from app.documents import tasks
+
+    answer = client.get(url)
+    assert answer.status_code == 303 and reads(app) == []  # queued: nothing read yet
+    tasks.tasks_job(app)
+    return client.get(answer.headers["Location"] + "/file")
+
+
+def test_a_prepared_extraction_records_its_rows_as_the_user_who_asked(app, login, prepared):
+    admin = login("admin")
+    admin.post("/impersonation/start", data={"user_id": user_id(app, "registrar")})
+    answer = _prepared_file(app, admin, "/exports/faculty/SCI.xlsx?year=all")
+    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert len(exported) > 5 and sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[1], r[3]) for r in reads(app)} == {("admin", "registrar", "export")}
+
+
+def test_a_prepared_zip_records_each_contract_in_it(app, login, prepared):
+    ids = programme_contract_ids(app, "L1MATH")
+    answer = _prepared_file(app, login("detu"), f"/contracts/bulk.zip?programme={programme_id(app, 'L1MATH')}")
+    assert answer.status_code == 200 and len(ids) > 2
+    assert sorted(r[2] for r in reads(app)) == ids and {(r[0], r[3]) for r in reads(app)} == {("detu", "zip")}
+
+
+def test_downloading_last_nights_file_records_its_rows(app, login, prepared):
+    from app.documents.jobs import write_faculty_exports
+
+    with app.test_request_context():
+        write_faculty_exports()
+    answer = login("registrar").get("/exports/faculty/SCI/nightly.xlsx")
+    assert answer.status_code == 200
+    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
+    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+    assert exported and sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[3]) for r in reads(app)} == {("registrar", "export")}
+
+
+def test_the_api_records_each_contract_it_answers_with(app, login):
+    counsellor = login("counsellor")
+    listing = counsellor.get("/api/v1/contracts/?q=(page_size:5)")
+    assert listing.status_code == 200
+    listed = listing.get_json()["ids"]
+    assert len(listed) == 5 and sorted(r[2] for r in reads(app)) == sorted(listed)
+    one = counsellor.get(f"/api/v1/contracts/{listed[0]}")
+    assert one.status_code == 200
+    assert reads(app)[-1] == ("counsellor", None, listed[0], "api")
+    assert counsellor.get(f"/api/v1/contracts/{listed[1]}/pdf").status_code == 200
+    assert reads(app)[-1] == ("counsellor", None, listed[1], "api")
+    assert len(reads(app)) == 7 and {r[3] for r in reads(app)} == {"api"}
+
+
+def test_a_student_reading_their_own_contract_is_not_recorded(app, login):
+    pk = own_contract_id(app, "student")
+    student = login("student")
+    assert student.get("/my/contract/").status_code == 200
+    assert student.get(f"/my/contracts/{pk}").status_code == 200
+    assert student.get(f"/contracts/{pk}/pdf").status_code == 200
+    assert reads(app) == []
+
+
+def test_someone_acting_as_the_student_is_recorded_as_themselves_acting_as_the_student(app, login):
+    pk = own_contract_id(app, "student")
+    referent = login("referent")
+    referent.post("/impersonation/start", data={"user_id": user_id(app, "student")})
+    assert referent.get("/my/contract/").status_code == 200
+    assert referent.get(f"/contracts/{pk}/pdf").status_code == 200
+    assert reads(app) == [("referent", "student", pk, "page"), ("referent", "student", pk, "pdf")]
+
+
+def test_someone_acting_as_a_detu_is_recorded_with_both(app, login):
+    pk = own_contract_id(app, "student")
+    admin = login("admin")
+    admin.post("/impersonation/start", data={"user_id": user_id(app, "detu")})
+    assert admin.get(f"/contracts/show/{pk}").status_code == 200
+    assert reads(app) == [("admin", "detu", pk, "page")]
+
+
+def test_the_log_is_append_only(app, ctx):
+    from sqlalchemy import select
+
+    from app.privacy.models import ContractRead
+    from app.privacy.reads import record_reads
+
+    with app.test_request_context():
+        user = app.appbuilder.sm.find_user(username="detu")
+        record_reads([own_contract_id(app, "student")], "page", user=user, impersonator=None)
+    row = ctx.scalar(select(ContractRead))
+    row.channel = "pdf"
+    with pytest.raises(ValueError, match="append-only"):
+        ctx.commit()
+    ctx.rollback()
+    ctx.delete(ctx.scalar(select(ContractRead)))
+    with pytest.raises(ValueError, match="append-only"):
+        ctx.commit()
