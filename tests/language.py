@@ -42,7 +42,8 @@ EXEMPT = {
     "/lang/<string:locale>": "switches the language",
     "/back": "a redirect",
 }
-HIDDEN = ("script", "style", "template", "noscript")
+# Not read as language: scripts, and <code> (what one types: identifiers, accepted values, examples).
+HIDDEN = ("script", "style", "template", "noscript", "code")
 ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-placeholder")
 WORD = re.compile(r"[^\W\d_]+")
 

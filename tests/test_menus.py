@@ -8,8 +8,8 @@ SETTINGS = {"/settingsview/list/", "/campaignview/list/", "/accommodationview/li
 REFERENCE = {"/facultyview/list/", "/programmeview/list/", "/studentview/list/", "/registrationview/list/",
              "/syncrunview/list/"}
 ASSIGNMENTS = {"/detuassignmentview/list/", "/teacherassignmentview/list/", "/registrarassignmentview/list/"}
-STUDENT_PAGES = {"/my/contract/", "/my/contracts/", "/my/contacts/"}
-REFERENT = CONTRACTS | {"/exports/"} | SETTINGS | REFERENCE | ASSIGNMENTS | {"/impersonation/"}
+STUDENT_PAGES = {"/my/contract/", "/my/contracts/", "/my/contacts/", "/my/data/"}
+REFERENT = CONTRACTS | {"/exports/", "/transfer/contracts/"} | SETTINGS | REFERENCE | ASSIGNMENTS | {"/impersonation/"}
 
 # role -> (items the menu must offer, items it must not offer)
 MENUS = {
@@ -21,7 +21,8 @@ MENUS = {
     "counsellor": (CONTRACTS, STUDENT_PAGES | SETTINGS),
     "registrar": (CONTRACTS | {"/exports/"}, STUDENT_PAGES | SETTINGS | ASSIGNMENTS),
     "referent": (REFERENT, STUDENT_PAGES | {"/users/list/", "/outboxview/list/"}),
-    "admin": (REFERENT | {"/outboxview/list/", "/users/list/", "/roles/list/", "/groups/list/",
+    "dpo": ({"/privacy/reads/"}, STUDENT_PAGES | SETTINGS | ASSIGNMENTS),
+    "admin": (REFERENT | {"/privacy/reads/", "/outboxview/list/", "/users/list/", "/roles/list/", "/groups/list/",
                           "/impersonation/sessions/"}, STUDENT_PAGES),
 }
 

@@ -68,6 +68,7 @@ DETU_NOTIFICATIONS = {"immediate": _l("One e-mail per contract started or valida
                       "digest": _l("One daily digest per director of studies")}
 LANGUAGES = {"fr": _l("French"), "en": _l("English")}
 STUDENT_FORM, DETU_FORM, CONTRACT_PAGE = _l("student's form"), _l("director of studies' form"), _l("contract page")
+NOTICE_PAGES = _l("students' pages until read, and « My data »")
 # Each help text's field: its label and the page where its « Help » bubble shows.
 HELP_FIELDS = {
     "study_plan": (_l("Study plan"), STUDENT_FORM),
@@ -82,6 +83,7 @@ HELP_FIELDS = {
     "advance_courses": (_l("Courses taken in advance (« en crédit »)"), DETU_FORM),
     "path_notes": (_l("Features of the path"), DETU_FORM),
     "comment": (_l("Guidance counsellor's comment"), CONTRACT_PAGE),
+    "privacy_notice": (_l("Information notice on personal data"), NOTICE_PAGES),
 }
 
 
