@@ -182,12 +182,16 @@ class Config:
     APOGEE_PAGE_TIMEOUT = env("APOGEE_PAGE_TIMEOUT", 5.0, float)  # the IP panel of a contract page
     APOGEE_PAGE_CACHE_SECONDS = env("APOGEE_PAGE_CACHE_SECONDS", 300, int)
     SYNC_CRON = env("SYNC_CRON", "30 2 * * *")  # nightly; empty disables the scheduled sync
+    SYNC_REQUESTS_CRON = env("SYNC_REQUESTS_CRON", "* * * * *")  # the scheduler starts requested runs
     SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)  # students per commit (or SYNC_BATCH_SECONDS)
     SYNC_BATCH_SECONDS = 2.0
     SYNC_IDLE_COMMIT_SECONDS = 0.5  # commit earlier when waiting for Apogée
-    SYNC_STALE_MINUTES = env("SYNC_STALE_MINUTES", 15, int)
+    SYNC_HEARTBEAT_SECONDS = env("SYNC_HEARTBEAT_SECONDS", 10.0, float)  # a running run's sign of life
+    SYNC_STALE_SECONDS = env("SYNC_STALE_SECONDS", 60.0, float)  # silent this long: dead, marked failed
+    SYNC_STEP_RETRIES = env("SYNC_STEP_RETRIES", 3, int)  # faculties, offer, lists: transient failures
+    SYNC_STEP_BACKOFF = env("SYNC_STEP_BACKOFF", 5.0, float)  # seconds, doubled at each retry
+    SYNC_END_WAIT_SECONDS = 30.0  # how long a run waits for the database to record its end
     SYNC_MAX_ERRORS = env("SYNC_MAX_ERRORS", 500, int)  # errors kept per run (all are counted)
-    SYNC_UI_WAIT_SECONDS = 1.0  # "start a sync" waits this long to report an immediate failure
 
     # Documents, e-mail and scheduled jobs.
     # E-mail is stored in the outbox table first, then sent over SMTP by the "outbox-send" job.

@@ -138,26 +138,83 @@ def contracts_query(user):
     return select(Contract).where(visible_contracts(user))
 
 
-def readable_contract(user, pk):
-    """The contract ``pk`` when the user may read it, else None (the same SQL filter as lists)."""
-    return _session().scalar(contracts_query(user).where(Contract.id == pk))
+def readable_contracts(user, ids, *options):
+    """The contracts of ``ids`` the user may read, as {id: contract}: the ONE read of contracts by id.
+
+    Same SQL rule as every list (``visible_contracts``), so a detail page, a PDF, an API answer or
+    a bulk action can never see more than the lists show. A contract the user may not read is
+    simply absent. ``options`` are loader options (what the caller is about to show)."""
+    wanted = {key for key in map(_row_id, ids) if key is not None}
+    if not wanted:
+        return {}
+    rows = _session().scalars(
+        select(Contract).where(Contract.id.in_(wanted), visible_contracts(user)).options(*options)
+    ).unique()
+    return {contract.id: contract for contract in rows}
 
 
-def can_view(user, contract):
-    if contract is None or contract.anonymised_at is not None:
-        return False
+def readable_contract(user, pk, *options):
+    """One contract by id if the user may read it, else None (through ``readable_contracts``)."""
+    key = _row_id(pk)
+    return readable_contracts(user, [key], *options).get(key) if key is not None else None
+
+
+def _row_id(value):
+    """A row id as typed in a URL or a form, or None (never an error, never beyond the column)."""
+    try:
+        key = int(value)
+    except (TypeError, ValueError):
+        return None
+    return key if 0 < key < 2**31 else None
+
+
+def visible_students(user):
+    """A SQL condition on Student: whose staff page a user may open.
+
+    The students of the contracts they may read, those of their own record rule below, and a
+    referent teacher's students (even before a contract). Students use their own pages."""
     held = roles_of(user)
     if held & set(_READ_ALL):
-        return True
-    if R.STUDENT in held and is_own(user, contract):
-        return True
-    if R.DETU in held and is_detu_of(user, contract.programme_id):
-        return True
-    if R.TEACHER in held and _is_teacher_of(user, contract.student_id):
-        return True
-    if R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user):
-        return True
-    return R.API_READER in held and _in_service_account_scope(user, contract)
+        return true()
+    if not held & set(R.STAFF_ROLES):
+        return false()
+    clauses = [Student.id.in_(select(Contract.student_id).where(visible_contracts(user))), records_visible(user)]
+    if R.TEACHER in held:
+        clauses.append(Student.id.in_(select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == user.id)))
+    return or_(*clauses)
+
+
+def records_visible(user):
+    """A SQL condition on Student: whose registrations from Apogée a user may see — administrators
+    and referents, a DETU or registrar for the students registered in their programmes or
+    faculties. Teachers and counsellors see only what the contract shows."""
+    held = roles_of(user)
+    if held & {R.ADMIN, R.REFERENT}:
+        return true()
+    programmes = []
+    if R.DETU in held:
+        programmes.append(_detu_programme_ids(user))
+    if R.REGISTRAR in held:
+        programmes.append(_registrar_programme_ids(user))
+    clauses = [
+        Student.id.in_(select(Registration.student_id).where(Registration.programme_id.in_(ids)))
+        for ids in programmes
+    ] + [
+        Student.id.in_(select(Contract.student_id).where(Contract.programme_id.in_(ids))) for ids in programmes
+    ]
+    return or_(*clauses) if clauses else false()
+
+
+def read_student(user, student_id):
+    """The student of this id if the user may open their staff page, else None."""
+    key = _row_id(student_id)
+    if key is None:
+        return None
+    return _session().scalar(select(Student).where(Student.id == key, visible_students(user)))
+
+
+def sees_record_of(user, student):
+    return _session().scalar(select(Student.id).where(Student.id == student.id, records_visible(user))) is not None
 
 
 def is_own(user, contract):
@@ -180,6 +237,14 @@ def detu_programme_ids(user):
     )
 
 
+def registrar_programme_ids(user):
+    if not has_role(user, R.REGISTRAR):
+        return frozenset()
+    return _cached(
+        "registrar_programmes", user, lambda: frozenset(_session().scalars(_registrar_programme_ids(user)).all())
+    )
+
+
 def registrar_faculty_ids(user):
     if not has_role(user, R.REGISTRAR):
         return frozenset()
@@ -193,17 +258,6 @@ def registrar_faculty_ids(user):
             )
             .all()
         ),
-    )
-
-
-def _is_teacher_of(user, student_id):
-    return (
-        _session().scalar(
-            select(TeacherAssignment.id).where(
-                TeacherAssignment.user_id == user.id, TeacherAssignment.student_id == student_id
-            )
-        )
-        is not None
     )
 
 
@@ -270,6 +324,15 @@ def transition_refusal(user, contract, transition, impersonating=False, today=No
     return _("Unknown action.")
 
 
+def awaiting_signature(user):
+    """A SQL condition on Contract: what waits for this user's signature (counters, « next to sign »).
+
+    The set form of SIGN's rule above: validated by the student, in a programme the user directs."""
+    if not has_role(user, R.DETU):
+        return false()
+    return (Contract.status == SUBMITTED) & Contract.programme_id.in_(_detu_programme_ids(user))
+
+
 def allowed_transitions(user, contract, impersonating=False, today=None):
     return [
         t
@@ -295,7 +358,7 @@ def can_see_sis_record(user, contract):
         return True
     if R.API_READER in held and _in_service_account_scope(user, contract):
         return True
-    return R.REGISTRAR in held and contract.programme.faculty_id in registrar_faculty_ids(user)
+    return R.REGISTRAR in held and contract.programme_id in registrar_programme_ids(user)
 
 
 # --- Which parts of a contract a reader gets (field-level reads) ------------------------------

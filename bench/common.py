@@ -53,6 +53,9 @@ def add_synthetic_contracts(count, seed=7):
 
     signer = current_app.appbuilder.sm.find_user(username="detu")
     first_contract = (db.session.scalar(select(Contract.id).order_by(Contract.id.desc())) or 0) + 1
+    from app.contracts.editing import charter_version
+
+    charter = charter_version("<p>Charte</p>").id  # stored once, like the application does
     now = datetime(year, 10, 1, 9, 30)
     batch = 2000
     for start in range(0, count, batch):
@@ -70,7 +73,7 @@ def add_synthetic_contracts(count, seed=7):
                 gap_year="none", gap_year_details="", second_programme_label="", second_programme_level="",
                 second_programme_institution="", second_programme_from_sis=False, pec_acknowledged=i % 2 == 0,
                 charter_accepted=status != "draft", charter_accepted_at=now if status != "draft" else None,
-                charter_text="<p>Charte</p>", support_hours=Decimal("10") if i % 2 else None,
+                charter_version_id=charter if status != "draft" else None, support_hours=Decimal("10") if i % 2 else None,
                 path_notes="Tutorat le mardi ; groupe de TD adapté." if i % 2 else "", comment="",
                 created_at=now, updated_at=now + timedelta(days=2),
                 submitted_at=now + timedelta(days=1) if status != "draft" else None,

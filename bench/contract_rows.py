@@ -71,6 +71,7 @@ class Catalogue:
     detus: dict  # programme id -> [user ids]
     counsellors: list
     now: datetime
+    charter_version_id: int = None
 
 
 class ContractRows:
@@ -107,7 +108,7 @@ class ContractRows:
             registration_id=self.registrations[(e.student.id, programme.id, e.year)],
             year=e.year, kind=kind, status=status, study_plan=self._study_plan(status),
             gap_year="none", gap_year_details="", pec_acknowledged=rng.random() < 0.6,
-            charter_accepted=status != "draft", charter_text=self.cat.charter_html,
+            charter_accepted=status != "draft", charter_version_id=self.cat.charter_version_id if status != "draft" else None,
             support_hours=None, path_notes="", comment="", comment_by_id=None, comment_at=None,
             submitted_at=None, submitted_hash=None, signed_at=None, signed_by_id=None, signed_hash=None,
             returned_reason=None, created_at=created, charter_accepted_at=None,

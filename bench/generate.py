@@ -88,6 +88,16 @@ def make_app(url):
     })
 
 
+def _charter_version(html):
+    """The charter is stored once (charter_version); the contracts that accepted it point at it."""
+    from app.contracts.editing import charter_version
+    from app.extensions import db
+
+    version = charter_version(html).id
+    db.session.commit()
+    return version
+
+
 def migrate_and_seed(app):
     """Alembic's migrations, then the demo; returns what the generated rows refer to."""
     from flask import current_app
@@ -111,6 +121,7 @@ def migrate_and_seed(app):
         method = current_app.config.get("FAB_PASSWORD_HASH_METHOD", "scrypt")
         context = dict(
             year=year, institution=settings.institution_name, charter_html=settings.charter_html,
+            charter_version_id=_charter_version(settings.charter_html),
             password=generate_password_hash(DEMO_PASSWORD, method=method),
             demo={u.username: u.id for u in db.session.scalars(sa.select(current_app.appbuilder.sm.user_model))},
             roles={r.name: r.id for r in db.session.scalars(sa.select(current_app.appbuilder.sm.role_model))},
@@ -168,9 +179,12 @@ def _registration(rid, e, programme, primary, now):
 
 
 def student_rows(plan, now):
+    from app.people.names import search_key  # the accent-free key the list searches
+
     for s in plan.students:
         yield dict(id=s.id, student_number=s.number, ine=f"{1000000000 + s.id}{'ABCDEFGHJK'[s.id % 10]}",
                    last_name=s.last_name, first_name=s.first_name, birth_date=s.birth_date,
+                   search_name=search_key(s.last_name, s.first_name, s.number),
                    email=f"{ascii_slug(s.first_name)}.{ascii_slug(s.last_name)}.{s.number}@etu.univ-demo.fr",
                    directory_login=None, user_id=s.user_id, synced_at=now)
 
@@ -190,7 +204,7 @@ def generate(url, contracts, seed=7, replace=False, out=print):
     registrations, registration_ids = registration_rows(plan, ids["registration"], now)
     staff = build_staff(rng, plan, ids["ab_user"], context["password"], context["demo"], faculty_ids, now)
     catalogue = Catalogue(context["accommodations"], context["remediations"], context["charter_html"],
-                          context["institution"], staff.detus, staff.counsellors, now)
+                          context["institution"], staff.detus, staff.counsellors, now, context["charter_version_id"])
     rows = ContractRows(rng, catalogue, ids, registration_ids)
     out(f"planned {len(plan.students):,} students in {time.perf_counter() - started:.1f} s")
     with app.app_context():

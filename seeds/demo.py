@@ -176,6 +176,7 @@ def load_demo(today=None):
     if not settings.reorientation_allowed:
         settings.reorientation_allowed = True
         settings.reorientation_profile_code = REORIENTATION_PROFILE
+        settings.double_enrolment_contracts = True  # `student2` may open the contract of their second programme
     sm = current_app.appbuilder.sm
     sm.ensure_roles()
     users = {a.username: _ensure_user(sm, a) for a in ACCOUNTS}
@@ -299,14 +300,15 @@ def _write(contract, actor, index, accommodations, today):
 
 
 def _detu_part(contract, detu, remediation):
-    form = {f"hours_{item.id}": "12" for item in contract.accommodations}
-    form.update(
-        remediation_id=[str(remediation.id)],
-        remediation_hours=[str(remediation.hours)],
-        support_hours="10",
-        path_notes="Tutorat le mardi, groupe de TD adapté à l'emploi du temps.",
-        course_code=[], course_label=[], course_ects=[],
-    )
+    form = {}
+    for index, item in enumerate(contract.accommodations):
+        form.update({f"needs-{index}-line": item.id, f"needs-{index}-hours": "12"})
+    form.update({
+        "remediations-0-remediation": remediation.id,
+        "remediations-0-hours": remediation.hours,
+        "support_hours": "10",
+        "path_notes": "Tutorat le mardi, groupe de TD adapté à l'emploi du temps.",
+    })
     editing.save_detu_part(contract, detu, form, contract.version)
 
 

@@ -24,13 +24,8 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
                       hang, wsdl_dir):
     """Serve a simulated Apogée (SOAP over HTTP) for tests, the demo and benchmarks."""
     from simulators.apogee import Behaviour, Simulator, demo_dataset, generate
-    from simulators.apogee.wsdl import write_folder
 
-    if students < 0:
-        raise click.ClickException("--students must be zero or more.")
-    for name, rate in (("--fault-rate", fault_rate), ("--timeout-rate", timeout_rate)):
-        if not 0 <= rate <= 1:
-            raise click.ClickException(f"{name} must be between 0 and 1.")
+    _check_options(students, fault_rate, timeout_rate)
     _check_free(host, port)  # werkzeug would print its own lines and exit
     dataset = demo_dataset(year) if demo else generate(students, seed=seed, year=year)
     behaviour = Behaviour(latency=latency, fault_rate=fault_rate, timeout_rate=timeout_rate, hang_seconds=hang, seed=seed)
@@ -38,12 +33,7 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
     server = simulator.serve(host, port)
     base = f"http://{host}:{server.port}/services/"
     if wsdl_dir:
-        try:
-            write_folder(wsdl_dir, base)
-        except OSError as exc:
-            server.server_close()
-            raise click.ClickException(f"Cannot write the WSDL files into {wsdl_dir}: {exc.strerror or exc}") from None
-        click.echo(f"WSDL files written to {wsdl_dir}")
+        _write_wsdl(wsdl_dir, base, server)
     what = "the demo university" if demo else f"{students} students (seed {seed})"
     click.echo(f"Apogée simulator: {what}, year {dataset.year}, at {base}")
     try:
@@ -52,6 +42,25 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
         pass
     finally:
         server.server_close()
+
+
+def _check_options(students, fault_rate, timeout_rate):
+    if students < 0:
+        raise click.ClickException("--students must be zero or more.")
+    for name, rate in (("--fault-rate", fault_rate), ("--timeout-rate", timeout_rate)):
+        if not 0 <= rate <= 1:
+            raise click.ClickException(f"{name} must be between 0 and 1.")
+
+
+def _write_wsdl(folder, base, server):
+    from simulators.apogee.wsdl import write_folder
+
+    try:
+        write_folder(folder, base)
+    except OSError as exc:
+        server.server_close()
+        raise click.ClickException(f"Cannot write the WSDL files into {folder}: {exc.strerror or exc}") from None
+    click.echo(f"WSDL files written to {folder}")
 
 
 def _check_free(host, port):

@@ -4,6 +4,7 @@ from datetime import date
 from flask_appbuilder import Model
 from sqlalchemy import (
     Boolean,
+    false,
     Column,
     Date,
     Integer,
@@ -29,6 +30,8 @@ class Settings(Model):
     diploma_types = Column(String(200), nullable=False, default="")
     reorientation_allowed = Column(Boolean, nullable=False, default=False)
     reorientation_profile_code = Column(String(16))
+    # A second contract for the second programme of a double enrolment known to Apogée (V3).
+    double_enrolment_contracts = Column(Boolean, nullable=False, default=False, server_default=false())
     charter_html = Column(Text, nullable=False, default="")
     charter_html_en = Column(Text)  # the charter in English; empty: English readers see the French one
     pec_url = Column(String(500))

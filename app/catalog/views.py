@@ -133,6 +133,7 @@ class SettingsView(ConfigView):
         "diploma_types",
         "reorientation_allowed",
         "reorientation_profile_code",
+        "double_enrolment_contracts",
         "charter_html",
         "charter_html_en",
         "pec_url",
@@ -152,6 +153,7 @@ class SettingsView(ConfigView):
         "reorientation_profile_code": _l("Reorientation profile code"),
         "charter_html": _l("Charter (French)"),
         "charter_html_en": _l("Charter (English)"),
+        "double_enrolment_contracts": _l("A contract for each programme of a double enrolment"),
         "pec_url": _l("PEC link"),
         "contact_email": _l("Contact e-mail"),
         "detu_notification": _l("E-mails to directors of studies"),
@@ -168,6 +170,7 @@ class SettingsView(ConfigView):
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
         "charter_html": _l("Students accept it before validating their contract; it is kept with each contract."),
         "charter_html_en": _l("Shown to students who read ConPeRe in English; empty: they read the French one."),
+        "double_enrolment_contracts": _l("A student with a secondary registration known to Apogée may then start a second contract, signed by that programme's directors of studies."),
         "retention_years": _l("After this many years following its academic year, a contract is anonymised: its free texts are emptied and nothing links it to the student any more; its figures stay for statistics."),
         "read_log_retention_months": _l("Lines of the log of who read which contract are deleted after this many months."),
         "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
@@ -186,6 +189,7 @@ class SettingsView(ConfigView):
         "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=list(DETU_NOTIFICATIONS.items())),
         "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
+        **checkboxes(double_enrolment_contracts=_l("A contract for each programme of a double enrolment")),
     }
 
     def pre_update(self, item):

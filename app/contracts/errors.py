@@ -14,11 +14,13 @@ class NotAllowed(ContractError):
 
 
 class Incomplete(ContractError):
-    """Something is missing or wrong; ``problems`` is a list of (field, message)."""
+    """Something is missing or wrong; ``problems`` is a list of (field, message); ``form``, when
+    given, is the validated form holding the same messages beside its fields."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, form=None):
         super().__init__("; ".join(str(m) for _, m in problems))
         self.problems = list(problems)
+        self.form = form
 
 
 class StaleContract(ContractError):

@@ -10,7 +10,11 @@ STATUS_LABELS = {
 # What the student reads about their own contract (« Renvoyé à l'étudiant » would speak of them).
 STUDENT_STATUS_LABELS = dict(STATUS_LABELS, submitted=_l("Validated, awaiting signature"),
                              returned=_l("Returned to you for changes"))
-KIND_LABELS = {"initial": _l("Annual contract"), "reorientation": _l("Reorientation contract")}
+KIND_LABELS = {
+    "initial": _l("Annual contract"),
+    "reorientation": _l("Reorientation contract"),
+    "double": _l("Contract of the second programme (double enrolment)"),
+}
 GAP_YEAR_LABELS = {"none": _l("No gap period"), "semester": _l("Gap semester"), "year": _l("Gap year")}
 
 # The contract's sections in the legal order: every page, the PDF and the extraction follow it.
@@ -24,6 +28,11 @@ SECTIONS = [
     ("pec", _l("Experience and skills portfolio (PEC)")),
     ("charter", _l("Charter")),
 ]
+
+
+def translated(mapping):
+    """``mapping`` with its lazy labels translated once (a list page shows them on every row)."""
+    return {key: str(label) for key, label in mapping.items()}
 
 
 def year_label(year):

@@ -8,35 +8,58 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 from app.people.models import utcnow
 
 DRAFT, SUBMITTED, SIGNED, RETURNED = "draft", "submitted", "signed", "returned"
 STATUSES = (DRAFT, SUBMITTED, RETURNED, SIGNED)
-INITIAL, REORIENTATION = "initial", "reorientation"
-KINDS = (INITIAL, REORIENTATION)
+INITIAL, REORIENTATION, DOUBLE = "initial", "reorientation", "double"
+KINDS = (INITIAL, REORIENTATION, DOUBLE)
+
+
+class CharterVersion(Model):
+    """One text of the institution's charter, stored once however many students accept it.
+
+    Rows are never changed: editing the charter in the settings makes a new version when a
+    student next accepts it."""
+
+    __tablename__ = "charter_version"
+    id = Column(Integer, primary_key=True)
+    sha256 = Column(String(64), nullable=False, unique=True)
+    html = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class Contract(Model):
+    """Relationships load on demand: each page asks for what it shows (app.contracts.loading)."""
+
     __tablename__ = "contract"
-    __table_args__ = (UniqueConstraint("student_id", "year", "kind", name="uq_contract"),)
+    __table_args__ = (
+        UniqueConstraint("student_id", "year", "kind", name="uq_contract"),
+        # The list's filters and sorts: a DETU's programmes for a year and a status, a year's
+        # statuses, the last changes.
+        Index("ix_contract_programme_year_status", "programme_id", "year", "status"),
+        Index("ix_contract_year_status", "year", "status"),
+        Index("ix_contract_updated_at", "updated_at"),
+    )
 
     id = Column(Integer, primary_key=True)
     # Once the contract is anonymised, a placeholder with nothing personal (app.privacy.retention).
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
-    student = relationship("Student", lazy="joined")
-    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
-    programme = relationship("Programme", lazy="joined")
+    student = relationship("Student", lazy="select")
+    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False)
+    programme = relationship("Programme", lazy="select")
     registration_id = Column(Integer, ForeignKey("registration.id"), index=True)
-    registration = relationship("Registration", lazy="joined")
-    year = Column(Integer, nullable=False, index=True)
+    registration = relationship("Registration", lazy="select")
+    year = Column(Integer, nullable=False)
     kind = Column(String(16), nullable=False, default=INITIAL)
     status = Column(String(16), nullable=False, default=DRAFT, index=True)
     version = Column(Integer, nullable=False)
@@ -53,7 +76,9 @@ class Contract(Model):
     pec_acknowledged = Column(Boolean, nullable=False, default=False)
     charter_accepted = Column(Boolean, nullable=False, default=False)
     charter_accepted_at = Column(DateTime)
-    charter_text = Column(Text)  # the exact charter the student accepted
+    # The exact charter the student accepted.
+    charter_version_id = Column(Integer, ForeignKey("charter_version.id"), index=True)
+    charter_version = relationship("CharterVersion", lazy="select")
 
     # Written by the director of studies.
     support_hours = Column(Numeric(6, 1))
@@ -70,7 +95,7 @@ class Contract(Model):
     submitted_hash = Column(String(64))
     signed_at = Column(DateTime)
     signed_by_id = Column(Integer, ForeignKey("ab_user.id"))
-    signed_by = relationship("User", foreign_keys=[signed_by_id], lazy="joined")
+    signed_by = relationship("User", foreign_keys=[signed_by_id], lazy="select")
     signed_hash = Column(String(64))
     returned_reason = Column(Text)
 
@@ -81,21 +106,21 @@ class Contract(Model):
     accommodations = relationship(
         "ContractAccommodation",
         back_populates="contract",
-        lazy="selectin",
+        lazy="select",
         cascade="all, delete-orphan",
         order_by="ContractAccommodation.id",
     )
     remediations = relationship(
         "ContractRemediation",
         back_populates="contract",
-        lazy="selectin",
+        lazy="select",
         cascade="all, delete-orphan",
         order_by="ContractRemediation.id",
     )
     advance_courses = relationship(
         "AdvanceCourse",
         back_populates="contract",
-        lazy="selectin",
+        lazy="select",
         cascade="all, delete-orphan",
         order_by="AdvanceCourse.id",
     )
@@ -113,6 +138,11 @@ class Contract(Model):
     def is_signed(self):
         return self.status == SIGNED
 
+    @property
+    def charter_text(self):
+        """The HTML of the charter the student accepted, or None."""
+        return self.charter_version.html if self.charter_version is not None else None
+
     def __repr__(self):
         return f"Contract {self.id} {self.year} {self.kind} {self.status}"
 
@@ -123,11 +153,13 @@ class ContractAccommodation(Model):
     __tablename__ = "contract_accommodation"
     __table_args__ = (
         UniqueConstraint("contract_id", "accommodation_id", name="uq_contract_accommodation"),
+        Index("ix_contract_accommodation_need", "accommodation_id", "contract_id"),
     )
     id = Column(Integer, primary_key=True)
     contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
     contract = relationship("Contract", back_populates="accommodations")
-    accommodation_id = Column(Integer, ForeignKey("accommodation.id"), nullable=False, index=True)
+    # Leading with the need: the list's « specific need » filter reads contracts from it.
+    accommodation_id = Column(Integer, ForeignKey("accommodation.id"), nullable=False)
     accommodation = relationship("Accommodation", lazy="joined")
     hours = Column(Numeric(6, 1))
 
@@ -172,3 +204,18 @@ class ContractEvent(Model):
     at = Column(DateTime, nullable=False, default=utcnow)
     reason = Column(Text)
     content_hash = Column(String(64))
+    # At a validation and at the signature: the document as it stood (app.contracts.document),
+    # the comparison base after a return and, once signed, what the contract shows forever.
+    document = deferred(Column(Text))
+
+
+class ContractComment(Model):
+    """Each version of the guidance counsellor's comment, with its author and date (the history)."""
+
+    __tablename__ = "contract_comment"
+    id = Column(Integer, primary_key=True)
+    contract_id = Column(Integer, ForeignKey("contract.id"), nullable=False, index=True)
+    text = Column(Text, nullable=False, default="")
+    author_id = Column(Integer, ForeignKey("ab_user.id"))
+    author = relationship("User", foreign_keys=[author_id], lazy="joined")
+    at = Column(DateTime, nullable=False, default=utcnow)

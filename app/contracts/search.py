@@ -1,15 +1,20 @@
-"""The staff contract list's search and filters, shared by the list, its exports and the API.
+"""The staff contract list's search and filters, shared by the list, its exports and bulk actions.
 
-Parsing is forgiving: an unknown or malformed value is ignored (and reported), never a 500.
+Parsing is forgiving: an unknown or malformed value is ignored (and reported), never a 500. Names
+are matched without accents or case, anywhere in the name (« lefevre » finds « Lefèvre »), and a
+part of a student number finds it.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, select
 
 from app import policy
 from app.catalog.models import Accommodation
 from app.contracts.models import KINDS, STATUSES, Contract, ContractAccommodation
 from app.people.models import Programme, Registration, Student
+from app.people.names import like_pattern, search_words
+
+ALL_YEARS = "all"
 
 YES_NO = {"yes": True, "no": False, "1": True, "0": False}
 
@@ -35,61 +40,53 @@ class ContractSearch:
     ignored: list = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args):
+    def from_args(cls, args, default_year=None):
         """Build from request arguments (``q``, ``programme``, ``faculty``, ``status``, ``year``,
-        ``kind``, ``accommodation``, ``repeating``, ``regime``)."""
+        ``kind``, ``accommodation``, ``repeating``, ``regime``). Without a ``year`` argument the
+        search is on ``default_year``; ``year=all`` (or empty) searches every year."""
         search = cls(text=(args.get("q") or "").strip()[:100])
+        search.year = default_year if "year" not in args else None
         for name, attr in (("programme", "programme_id"), ("faculty", "faculty_id"),
                            ("year", "year"), ("accommodation", "accommodation_id")):
             raw = args.get(name)
-            if raw not in (None, ""):
-                value = _int(raw)
-                if value is None:
-                    search.ignored.append(name)
-                setattr(search, attr, value)
-        status = args.get("status") or None
-        if status and status not in STATUSES:
-            search.ignored.append("status")
-            status = None
-        search.status = status
-        kind = args.get("kind") or None
-        if kind and kind not in KINDS:
-            search.ignored.append("kind")
-            kind = None
-        search.kind = kind
-        repeating = args.get("repeating") or ""
-        if repeating and repeating not in YES_NO:
-            search.ignored.append("repeating")
-        search.repeating = YES_NO.get(repeating)
+            if raw not in (None, "", ALL_YEARS):
+                setattr(search, attr, search._row_id(name, raw))
+        search.status = search._choice(args, "status", STATUSES)
+        search.kind = search._choice(args, "kind", KINDS)
+        search.repeating = YES_NO.get(search._choice(args, "repeating", YES_NO))
         search.regime = (args.get("regime") or "").strip()[:8] or None
         return search
+
+    def _row_id(self, name, raw):
+        value = _int(raw)
+        if value is None or not 0 < value < 2**31:
+            self.ignored.append(name)
+            return None
+        return value
+
+    def _choice(self, args, name, allowed):
+        value = args.get(name) or None
+        if value and value not in allowed:
+            self.ignored.append(name)
+            return None
+        return value
 
     def as_args(self):
         """The arguments that rebuild this search (for links: pages, exports)."""
         values = {
             "q": self.text, "programme": self.programme_id, "faculty": self.faculty_id,
-            "status": self.status, "year": self.year, "kind": self.kind,
+            "status": self.status, "year": ALL_YEARS if self.year is None else self.year, "kind": self.kind,
             "accommodation": self.accommodation_id,
             "repeating": {True: "yes", False: "no"}.get(self.repeating), "regime": self.regime,
         }
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     def apply(self, query):
-        if self.text:
-            words = self.text.split()
-            for word in words:
-                pattern = f"%{word.lower()}%"
-                query = query.where(
-                    Contract.student_id.in_(
-                        select(Student.id).where(
-                            or_(
-                                Student.student_number == word,
-                                func.lower(Student.last_name).like(pattern),
-                                func.lower(Student.first_name).like(pattern),
-                            )
-                        )
-                    )
-                )
+        words = search_words(self.text)
+        if words:
+            # Every word, anywhere in the names or the student number (Student.search_name).
+            matching = select(Student.id).where(and_(*(Student.search_name.like(like_pattern(w)) for w in words)))
+            query = query.where(Contract.student_id.in_(matching))
         if self.programme_id is not None:
             query = query.where(Contract.programme_id == self.programme_id)
         if self.faculty_id is not None:

@@ -12,14 +12,20 @@ from app.catalog.service import (
     help_texts,
     student_edits_open,
 )
-from app.contracts import editing, panels, workflow
+from app.contracts import document, editing, panels, workflow
 from app.contracts.errors import Incomplete, NotAllowed, StaleContract
-from app.contracts.forms import form_data
-from app.contracts.models import INITIAL, KINDS, Contract
+from app.contracts.models import DOUBLE, INITIAL, KINDS, REORIENTATION, Contract
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
 from app.privacy.reads import PAGE, record_read
 from app.security import current_impersonator
+
+
+def typed_values(formdata):
+    """What the student typed, to show it again after an error (lists for the needs ticked)."""
+    typed = {key: formdata.get(key) for key in formdata.keys()}
+    typed["accommodations"] = formdata.getlist("accommodations")
+    return typed
 
 
 class MyContractView(BaseView):
@@ -64,9 +70,9 @@ class MyContractView(BaseView):
             if action == "start":
                 flash(_l("Your contract has been started: your director of studies is informed."), "success")
                 return redirect(url_for(".contract", kind=kind))
-        typed = form_data(request.form)
+        typed = typed_values(request.form)
         try:
-            editing.save_student_part(contract, g.user, typed, typed.get("version"))
+            editing.save_student_part(contract, g.user, request.form, request.form.get("version"))
         except Incomplete as exc:
             return self._render_form(contract, typed, dict(exc.problems), 422)
         except StaleContract as exc:
@@ -127,9 +133,12 @@ class MyContractView(BaseView):
                 help=help_texts(str(self._locale())),
                 panels=panels.panels_for(contract, g.user),
                 links=panels.links_for(contract, g.user),
-                can_start_reorientation=(
-                    contract.kind == INITIAL and workflow.can_start_reorientation(contract.student, contract.year)
-                ),
+                # Second contracts are offered from the annual one: reorientation, double enrolment (V3).
+                second_contracts=[
+                    kind for kind in (REORIENTATION, DOUBLE)
+                    if contract.kind == INITIAL and workflow.can_start(contract.student, contract.year, kind)
+                ],
+                document=document.view(document.of(contract), contract),
             ),
             status,
         )
@@ -152,9 +161,9 @@ class MyContractView(BaseView):
     @expose("/contracts/<int:pk>")
     @has_access
     def show(self, pk):
-        contract = db.session.get(Contract, pk)
         student = self._student()
-        if contract is None or student is None or contract.student_id != student.id:
+        contract = policy.readable_contract(g.user, pk)
+        if contract is None or contract.student_id != student.id:  # staff roles read theirs elsewhere
             abort(404)
         record_read(contract, PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from app import policy
 from app.catalog.service import current_settings, student_edits_open
-from app.contracts import signals
-from app.contracts.content import content_hash
+from app.contracts import document, signals
 from app.contracts.errors import Incomplete, NotAllowed
 from app.contracts.models import (
+    DOUBLE,
     DRAFT,
     INITIAL,
     REORIENTATION,
@@ -50,11 +50,30 @@ def reorientation_registration(student, year):
     )
 
 
-def can_start_reorientation(student, year):
-    """A reorientation contract may be started now: allowed, eligible, not started, campaign open."""
+def double_registration(student, year):
+    """The secondary registration of a double enrolment that opens a second contract (V3), if the
+    settings allow one: another programme than the primary one, not a reorientation."""
+    if not current_settings().double_enrolment_contracts:
+        return None
+    primary = student.primary_registration(year)
+    reorientation = reorientation_registration(student, year)
+    return next(
+        (
+            r
+            for r in student.registrations_for(year)
+            if not r.is_primary and r is not reorientation
+            and (primary is None or r.programme_id != primary.programme_id)
+        ),
+        None,
+    )
+
+
+def can_start(student, year, kind):
+    """A second contract (reorientation, double enrolment) may be started now: allowed, eligible,
+    not started, campaign open."""
     return (
-        reorientation_registration(student, year) is not None
-        and find_contract(student, year, REORIENTATION) is None
+        registration_for(student, year, kind) is not None
+        and find_contract(student, year, kind) is None
         and student_edits_open(year)
     )
 
@@ -63,6 +82,8 @@ def registration_for(student, year, kind):
     """The registration a contract of this kind is generated from (primary for the initial one)."""
     if kind == REORIENTATION:
         return reorientation_registration(student, year)
+    if kind == DOUBLE:
+        return double_registration(student, year)
     return student.primary_registration(year)
 
 
@@ -104,6 +125,8 @@ def start_contract(student, year, kind, actor, impersonator=None):
     if registration is None:
         if kind == REORIENTATION:
             raise NotAllowed(_("No reorientation contract can be started for this student."))
+        if kind == DOUBLE:
+            raise NotAllowed(_("No second contract can be started: no double enrolment is known, or the settings do not allow it."))
         raise NotAllowed(
             _("No primary registration is known for %(year)s: the contract cannot be started yet.",
               year=f"{year}-{year + 1}")
@@ -167,9 +190,11 @@ def submit(contract, actor, impersonator=None, today=None):
     missing = missing_for_submit(contract)
     if missing:
         raise Incomplete(missing)
-    contract.submitted_at = utcnow()
-    contract.submitted_hash = content_hash(contract)
-    _move(contract, SUBMITTED, actor, impersonator, content_hash=contract.submitted_hash)
+    moment = utcnow()
+    contract.submitted_at = moment
+    validated = document.live(contract, validated=(actor, moment))
+    contract.submitted_hash = document.fingerprint(validated)
+    _move(contract, SUBMITTED, actor, impersonator, at=moment, stored=validated)
     signals.contract_submitted.send(contract)
     return contract
 
@@ -179,10 +204,13 @@ def sign(contract, actor, impersonator=None):
     missing = missing_for_sign(contract)
     if missing:
         raise Incomplete(missing)
-    contract.signed_at = utcnow()
+    moment = utcnow()
+    contract.signed_at = moment
     contract.signed_by_id = actor.id
-    contract.signed_hash = content_hash(contract)
-    _move(contract, SIGNED, actor, impersonator, content_hash=contract.signed_hash)
+    # Frozen from now on: what the pages and the PDF show of a signed contract is this document.
+    signed = document.live(contract, signed=(actor, moment))
+    contract.signed_hash = document.fingerprint(signed)
+    _move(contract, SIGNED, actor, impersonator, at=moment, stored=signed)
     signals.contract_signed.send(contract)
     return contract
 
@@ -213,14 +241,15 @@ def _check(actor, contract, transition, impersonator, today=None):
         raise NotAllowed(refusal)
 
 
-def _move(contract, to_status, actor, impersonator, reason=None, content_hash=None):
+def _move(contract, to_status, actor, impersonator, reason=None, at=None, stored=None):
+    """Change the status, recording the event (with the document validated or signed, if any)."""
     from_status = contract.status
     contract.status = to_status
-    _record(contract, from_status, to_status, actor, impersonator, reason, content_hash)
+    _record(contract, from_status, to_status, actor, impersonator, reason, at, stored)
     db.session.commit()
 
 
-def _record(contract, from_status, to_status, actor, impersonator, reason=None, content_hash=None):
+def _record(contract, from_status, to_status, actor, impersonator, reason=None, at=None, stored=None):
     db.session.add(
         ContractEvent(
             contract_id=contract.id,
@@ -228,8 +257,10 @@ def _record(contract, from_status, to_status, actor, impersonator, reason=None, 
             impersonator_id=impersonator.id if impersonator is not None else None,
             from_status=from_status,
             to_status=to_status,
+            at=at or utcnow(),
             reason=reason,
-            content_hash=content_hash,
+            content_hash=document.fingerprint(stored) if stored is not None else None,
+            document=document.canonical(stored) if stored is not None else None,
         )
     )
 

@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
-from app.contracts import labels
-from app.contracts.content import content_hash
-from app.contracts.models import SUBMITTED, Contract
+from app.contracts import document, labels, loading
+from app.contracts.models import Contract
 from app.documents.names import ascii_slug
 from app.documents.pdf_engine import html_to_pdf
 from app.documents.typography import french_html, french_text
@@ -37,35 +36,29 @@ def image_type(data):
     return None
 
 
-def validation_of(contract):
-    """(who, when) of the student's latest validation, from the contract's history."""
-    for event in reversed(contract.events):
-        if event.to_status == SUBMITTED:
-            return event.actor, event.at
-    return None, contract.submitted_at
-
-
 class Anonymised(ValueError):
     """An anonymised contract is never printed again (data protection: app.privacy.retention)."""
 
 
 def contract_context(contract):
+    """What the template prints: the contract's document, frozen at the signature (app.contracts.document)."""
     if contract.anonymised_at is not None:
         raise Anonymised(f"contract {contract.id} is anonymised: it is never printed again")
     settings = current_settings()
     french = str(get_locale() or "fr").startswith("fr")
-    validated_by, validated_at = validation_of(contract)
-    charter = clean_html(contract.charter_text) if contract.charter_accepted and contract.charter_text else ""
+    shown = document.of(contract)
+    c = document.view(shown, contract)
+    charter = clean_html(c.charter_text) if c.charter_accepted and c.charter_text else ""
     return {
-        "c": contract,
+        "c": c,
         "settings": settings,
         "logo": logo_data_uri(settings.logo),
         "labels": labels,
         "year_label": labels.year_label,
         "locale": str(get_locale() or "fr"),
-        "validated_by": validated_by,
-        "validated_at": validated_at if contract.submitted_hash else None,
-        "document_hash": content_hash(contract),
+        "validated_by": c.validated_by,
+        "validated_at": c.validated_at,
+        "document_hash": document.fingerprint(shown),
         "charter_html": french_html(charter) if french else charter,
         "typo": french_text if french else (lambda text: text),
         "number": lambda value: "" if value is None else format_decimal(value),
@@ -96,7 +89,10 @@ def html_entries(contract_ids, chunk=20):
     The session's identity map holds rows weakly: rendered contracts are freed as we go."""
     for start in range(0, len(contract_ids), chunk):
         ids = contract_ids[start:start + chunk]
-        contracts = {c.id: c for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids))).unique()}
+        contracts = {
+            c.id: c
+            for c in db.session.scalars(select(Contract).where(Contract.id.in_(ids)).options(*loading.document())).unique()
+        }
         for contract_id in ids:
             contract = contracts.get(contract_id)
             if contract is not None:

@@ -67,7 +67,7 @@ def _extraction(kind, params, query, filename):
 
 def _bulk_selection():
     """(search, programme, contract ids) of a bulk request, or an error answer with its reason."""
-    search = ContractSearch.from_args(request.args)
+    search = ContractSearch.from_args(request.args, default_year=current_year())  # as the list reads them
     try:
         programme, ids = bulk_selection(g.user, search)
     except TaskRefused as exc:
@@ -123,7 +123,7 @@ class ContractDocumentsView(BaseView):
     @has_access
     def list_xlsx(self):
         """Exactly what the staff list selects with the same filters."""
-        search = ContractSearch.from_args(request.args)
+        search = ContractSearch.from_args(request.args, default_year=current_year())
         return _extraction("list_xlsx", search.as_args(), visible_contracts_query(g.user, search),
                            f"contrats-{date.today():%Y%m%d}.xlsx")
 

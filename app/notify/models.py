@@ -1,6 +1,6 @@
 """The e-mail outbox, the pending digest entries and each user's language for e-mails."""
 from flask_appbuilder import Model
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
 from app.people.models import utcnow
@@ -58,3 +58,17 @@ class UserLanguage(Model):
     __tablename__ = "user_language"
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True)
     language = Column(String(5), nullable=False)
+
+
+class Notification(Model):
+    """A notice shown in the application: the same events as the e-mails, for one user."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at"),)
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)
+    contract_id = Column(Integer, ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)
+    contract = relationship("Contract", lazy="select")
+    event = Column(String(16), nullable=False)  # started, submitted, signed, returned
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    read_at = Column(DateTime)

@@ -12,11 +12,15 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import relationship
+
+from app.people.names import search_key
 
 
 def utcnow():
@@ -66,6 +70,12 @@ class Programme(Model):
         return f"{self.code} – {self.label}"
 
 
+def _search_name_default(context):
+    """For inserts that bypass the ORM (bulk loads): the key from the row's own values."""
+    row = context.get_current_parameters()
+    return search_key(row.get("last_name"), row.get("first_name"), row.get("student_number"))
+
+
 # Student numbers of the placeholders that anonymised contracts and their registrations belong to
 # (app.privacy.retention): Apogée numbers are digits, so they never meet a real student.
 ANONYMOUS_PREFIX = "ANON-"
@@ -75,6 +85,15 @@ class Student(Model):
     """Étudiant: Apogée codEtu (student number) and codNNE (INE)."""
 
     __tablename__ = "student"
+    __table_args__ = (
+        # Sorting by name; the search key is matched anywhere: a trigram index on PostgreSQL,
+        # a plain one elsewhere (it serves prefixes).
+        Index("ix_student_name", "last_name", "first_name"),
+        Index(
+            "ix_student_search_name", "search_name",
+            postgresql_using="gin", postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
+    )
     id = Column(Integer, primary_key=True)
     student_number = Column(String(16), unique=True, nullable=False)
     ine = Column(String(16))
@@ -83,11 +102,13 @@ class Student(Model):
     birth_date = Column(Date)
     email = Column(String(200))
     directory_login = Column(String(100), index=True)
+    # Names and student number without accents or case (app.people.names), kept by the ORM events below.
+    search_name = Column(String(250), nullable=False, default=_search_name_default)
     # The application account of the student, linked by student number at login.
     user_id = Column(Integer, ForeignKey("ab_user.id"), unique=True)
-    user = relationship("User", lazy="joined")
+    user = relationship("User", lazy="select")
     registrations = relationship(
-        "Registration", back_populates="student", lazy="selectin", order_by="Registration.year"
+        "Registration", back_populates="student", lazy="select", order_by="Registration.year"
     )
     synced_at = Column(DateTime)
 
@@ -109,12 +130,21 @@ class Student(Model):
         return f"{self.last_name} {self.first_name} ({self.student_number})"
 
 
+@event.listens_for(Student, "before_insert")
+@event.listens_for(Student, "before_update")
+def _keep_search_name(mapper, connection, student):
+    student.search_name = search_key(student.last_name, student.first_name, student.student_number)
+
+
 class Registration(Model):
     """Inscription administrative (IA) to a programme for a year, première or seconde."""
 
     __tablename__ = "registration"
     __table_args__ = (
         UniqueConstraint("student_id", "programme_id", "year", name="uq_registration"),
+        # The contract list's « régime » and « repeating » filters (and the régimes it offers).
+        Index("ix_registration_regime", "regime_code", "regime_label"),
+        Index("ix_registration_is_repeating", "is_repeating"),
     )
     id = Column(Integer, primary_key=True)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)

@@ -23,9 +23,9 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
 from app.catalog.service import current_settings
-from app.contracts.models import AdvanceCourse, Contract, ContractEvent
+from app.contracts.models import AdvanceCourse, Contract, ContractComment, ContractEvent
 from app.extensions import db
-from app.notify.models import OutboxMessage
+from app.notify.models import Notification, OutboxMessage
 from app.people.models import ANONYMOUS_PREFIX, Programme, Registration, Student, utcnow
 from app.privacy.models import ContractRead, RetentionRun
 
@@ -170,10 +170,13 @@ def _placeholders(contract_ids):
 
 
 def _empty_around(ids):
-    """The history's reasons and actors, courses' labels, the e-mails sent about the contracts."""
+    """The history's reasons, actors and stored documents (names, free texts), the comment's history,
+    courses' labels, the e-mails and in-app notifications about the contracts."""
     for statement in (
         update(ContractEvent).where(ContractEvent.contract_id.in_(ids)).values(reason=None, actor_id=None,
-                                                                              impersonator_id=None),
+                                                                              impersonator_id=None, document=None),
+        update(ContractComment).where(ContractComment.contract_id.in_(ids)).values(text="", author_id=None),
+        delete(Notification).where(Notification.contract_id.in_(ids)),
         update(AdvanceCourse).where(AdvanceCourse.contract_id.in_(ids)).values(label=""),
         update(OutboxMessage).where(OutboxMessage.contract_id.in_(ids)).values(
             subject="", body_text="", body_html="", to_address="", to_user_id=None),

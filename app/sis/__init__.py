@@ -1,8 +1,10 @@
-"""The student information system (Apogée): the interface, the zeep client, the simulator, the sync.
+"""The student information system (Apogée): the seam, the Apogée client, the sync.
 
-``init_app`` registers the sync-run pages, the contract page's IP panel, the CLI commands and the
-nightly job (run by the scheduler process, never by web workers).
+``init_app`` registers the sync-run pages, the contract page's IP panel, the CLI commands and two
+jobs of the scheduler process (never of web workers): the nightly sync, and the start of the runs
+requested from the page.
 """
+REQUESTS_JOB = "apogee-sync-requests"
 
 
 def run_scheduled_sync(app):
@@ -20,6 +22,13 @@ def run_scheduled_sync(app):
         return run
 
 
+def run_requested_syncs(app):
+    """Every minute: start the run requested from the page, if any."""
+    from app.sis.sync import run_requested
+
+    return run_requested(app)
+
+
 def init_app(app, appbuilder):
     from app.contracts.panels import register_panel
     from app.jobs.registry import register_job
@@ -33,4 +42,8 @@ def init_app(app, appbuilder):
     register_job(
         "apogee-sync", run_scheduled_sync, cron_setting="SYNC_CRON",
         description="Nightly sync of programmes, students and registrations from Apogée",
+    )
+    register_job(
+        REQUESTS_JOB, run_requested_syncs, cron_setting="SYNC_REQUESTS_CRON",
+        description="Starts the Apogée syncs requested from the sync page",
     )

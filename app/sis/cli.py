@@ -6,6 +6,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli import require_schema
 
@@ -39,15 +40,17 @@ def sync_command(year, programme, dry_run):
     from app.sis.models import FAILED, PARTIAL
     from app.sis.sync import SyncOptions, SyncRefused, run_sync
 
-    require_schema()
     if year is not None and not 1900 < year < 3000:
         raise click.ClickException(f"--year {year} is not an academic year (e.g. 2026 for 2026-2027).")
     update, close = _progress()
     try:
+        require_schema()
         run = run_sync(SyncOptions(year=year, programme=programme, dry_run=dry_run, trigger="cli", started_by="cli"),
                        on_progress=update)
     except SyncRefused as exc:
         raise click.ClickException(str(exc)) from None
+    except SQLAlchemyError as exc:  # the database cannot be reached (before the run could start)
+        raise click.ClickException(f"The database cannot be used: {_first_line(exc)}") from None
     finally:
         close()
     if run.status == FAILED:
@@ -55,6 +58,10 @@ def sync_command(year, programme, dry_run):
     if run.status == PARTIAL:
         raise click.ClickException(f"Sync #{run.id} partial: {run.summary}")
     click.echo(f"Sync #{run.id} ok: {run.summary}")
+
+
+def _first_line(exc):
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 @click.command("sync-demo")

@@ -173,6 +173,7 @@ class StudentInformationSystem(abc.ABC):
     found" is an empty answer. Methods may be called from several threads at once (the sync asks
     ``concurrency`` students at a time)."""
 
+    name = "the student information system"  # in messages: "Apogée", "Pégase"
     concurrency = 1
 
     @abc.abstractmethod

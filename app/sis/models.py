@@ -1,22 +1,30 @@
 """The record of each sync with the student information system: when, what it did, what failed."""
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import relationship
 
 from app.people.models import utcnow
 
-RUNNING, OK, PARTIAL, FAILED = "running", "ok", "partial", "failed"
-STATUSES = (RUNNING, OK, PARTIAL, FAILED)
+REQUESTED, RUNNING, OK, PARTIAL, FAILED = "requested", "running", "ok", "partial", "failed"
+STATUSES = (REQUESTED, RUNNING, OK, PARTIAL, FAILED)
+ONE_RUNNING = text("status = 'running'")
 
 
 class SyncRun(Model):
+    """A run: requested from the page (the scheduler starts it), running (its process renews
+    ``heartbeat_at``), then ok, partial or failed. At most one is running, whatever the process."""
+
     __tablename__ = "sync_run"
+    __table_args__ = (
+        Index("uq_sync_run_one_running", "status", unique=True, sqlite_where=ONE_RUNNING,
+              postgresql_where=ONE_RUNNING),
+    )
     id = Column(Integer, primary_key=True)
     started_at = Column(DateTime, nullable=False, default=utcnow)
     finished_at = Column(DateTime)
     heartbeat_at = Column(DateTime, nullable=False, default=utcnow)
     status = Column(String(16), nullable=False, default=RUNNING, index=True)
-    trigger = Column(String(16), nullable=False, default="cli")  # cli, ui, schedule
+    trigger = Column(String(16), nullable=False, default="cli")  # cli, ui, schedule, bench
     started_by = Column(String(128))
     year = Column(Integer, nullable=False)
     programme = Column(String(32))  # only this programme, when given

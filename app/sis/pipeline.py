@@ -16,32 +16,43 @@ def unordered_map(func, items, workers, on_wait=None):
     that have not ended yet (the caller may do useful work meanwhile, e.g. commit).
     """
     workers = max(1, int(workers))
-    iterator = iter(items)
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sis")
-    pending = {}
+    queue = _Queue(func, iter(items), ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sis"), 2 * workers)
     try:
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < 2 * workers:
-                item = next(iterator, _END)
-                if item is _END:
-                    exhausted = True
-                else:
-                    pending[pool.submit(_capture, func, item)] = item
-            if not pending:
-                return
-            done = [future for future in pending if future.done()]
+        while queue.fill():
+            done = queue.done()
             if not done:
                 if on_wait is not None:
                     on_wait()
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(queue.pending, return_when=FIRST_COMPLETED)
             for future in done:
-                item = pending.pop(future)
+                item = queue.pending.pop(future)
                 result, error = future.result()
                 yield item, result, error
     finally:
         # A hung call is not waited for: its thread ends with its own timeout.
-        pool.shutdown(wait=False, cancel_futures=True)
+        queue.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class _Queue:
+    """The calls submitted and not yet handed back, kept at ``size``."""
+
+    def __init__(self, func, iterator, pool, size):
+        self.func, self.iterator, self.pool, self.size = func, iterator, pool, size
+        self.pending = {}  # future -> item
+        self.exhausted = False
+
+    def fill(self):
+        """Submit calls up to the size; False when nothing is left to hand back."""
+        while not self.exhausted and len(self.pending) < self.size:
+            item = next(self.iterator, _END)
+            if item is _END:
+                self.exhausted = True
+            else:
+                self.pending[self.pool.submit(_capture, self.func, item)] = item
+        return bool(self.pending)
+
+    def done(self):
+        return [future for future in self.pending if future.done()]
 
 
 _END = object()

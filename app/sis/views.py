@@ -1,4 +1,5 @@
-"""Referents' and admins' pages: the sync runs, their errors, and "start a run"."""
+"""Referents' and admins' pages: the sync runs, their errors, and "start a sync" (a request that
+the scheduler process picks up within a minute)."""
 import re
 
 from flask import current_app, flash, g, redirect, request, url_for
@@ -11,14 +12,16 @@ from wtforms import SelectField
 
 from app import policy
 from app.extensions import db
-from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
-from app.sis.sync import SyncOptions, SyncRefused, start_in_background
+from app.sis import REQUESTS_JOB
+from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
+from app.sis.runs import SyncOptions, SyncRefused, current_activity, request_run
 from app.ui.display import choice
 from app.ui.modelviews import ProjectModelView
 
 PROGRAMME_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}(-[A-Za-z0-9_]{1,8})?$")
-STATUS_CLASSES = {OK: "success", PARTIAL: "warning", FAILED: "danger", RUNNING: "info"}
-STATUS_LABELS = {OK: _l("Succeeded"), PARTIAL: _l("Partly failed"), FAILED: _l("Failed"), RUNNING: _l("Running")}
+STATUS_CLASSES = {"ok": "success", "partial": "warning", "failed": "danger", "running": "info", "requested": "default"}
+STATUS_LABELS = {"ok": _l("Succeeded"), "partial": _l("Partly failed"), "failed": _l("Failed"),
+                 "running": _l("Running"), "requested": _l("Requested")}
 TRIGGER_LABELS = {"cli": _l("Command line"), "ui": _l("This page"), "schedule": _l("Schedule")}
 
 
@@ -71,6 +74,20 @@ def _errors_link(run_id):
     return Markup('<a href="{}">{}</a>').format(url_for("SyncErrorView.list", _flt_0_run=run_id), _l("Errors"))
 
 
+def parse_start_form(form):
+    """(SyncOptions without trigger, None) or (None, the message saying what is wrong)."""
+    year_raw = (form.get("year") or "").strip()
+    programme = (form.get("programme") or "").strip()
+    year = None
+    if year_raw:
+        if not year_raw.isdigit() or not 1900 < int(year_raw) < 3000:
+            return None, _l("The academic year is a year such as 2026 (for 2026-2027).")
+        year = int(year_raw)
+    if programme and not PROGRAMME_CODE.match(programme):
+        return None, _l("The programme is a step code such as L1MATH, or L1MATH-101 with its version.")
+    return SyncOptions(year=year, programme=programme or None, dry_run=bool(form.get("dry_run"))), None
+
+
 class SyncRunView(ProjectModelView):
     datamodel = SQLAInterface(SyncRun)
     include_route_methods = {"list", "start"}
@@ -97,43 +114,31 @@ class SyncRunView(ProjectModelView):
         "status": _status, "errors_of": _errors_link, "trigger": choice(TRIGGER_LABELS), "outcome": run_summary,
     }
 
+    def render_template(self, template, **kwargs):
+        # The list says what is going on now (and refreshes itself meanwhile).
+        if template == self.list_template:
+            kwargs["activity"] = current_activity(db.session, current_app.config, REQUESTS_JOB)
+        return super().render_template(template, **kwargs)
+
     @expose("/start", methods=["POST"])
     @has_access
     def start(self):
         if not policy.can_configure(g.user):  # the page's permission is not the row rule
             flash(_l("You cannot start a sync."), "danger")
             return redirect(url_for(".list"))
-        year_raw = (request.form.get("year") or "").strip()
-        programme = (request.form.get("programme") or "").strip()
-        dry_run = bool(request.form.get("dry_run"))
-        typed = {"year": year_raw, "programme": programme, "dry_run": "on" if dry_run else ""}
-        year = None
-        if year_raw:
-            if not year_raw.isdigit() or not 1900 < int(year_raw) < 3000:
-                flash(_l("The academic year is a year such as 2026 (for 2026-2027)."), "danger")
-                return redirect(url_for(".list", **typed))
-            year = int(year_raw)
-        if programme and not PROGRAMME_CODE.match(programme):
-            flash(_l("The programme is a step code such as L1MATH, or L1MATH-101 with its version."), "danger")
-            return redirect(url_for(".list", **typed))
-        options = SyncOptions(year=year, programme=programme or None, dry_run=dry_run, trigger="ui",
-                              started_by=g.user.username)
-        app = current_app._get_current_object()
+        options, problem = parse_start_form(request.form)
+        if problem:
+            typed = {name: request.form.get(name, "") for name in ("year", "programme", "dry_run")}
+            flash(problem, "danger")
+            return redirect(url_for(".list", **{k: v for k, v in typed.items() if v}))
+        options.trigger, options.started_by = "ui", g.user.username
         try:
-            run_id = start_in_background(app, options)
+            run_id = request_run(options)
         except SyncRefused as exc:
             flash(str(exc), "warning")
             return redirect(url_for(".list"))
-        # A misconfiguration fails at once: say so now rather than on the next visit.
-        app.extensions["sis_threads"][-1].join(current_app.config.get("SYNC_UI_WAIT_SECONDS", 1.0))
-        db.session.expire_all()
-        run = db.session.get(SyncRun, run_id)
-        if run.status == FAILED:
-            flash(_l("Sync #%(id)s failed: %(reason)s", id=run_id, reason=run.reason), "danger")
-        elif run.status == RUNNING:
-            flash(_l("Sync #%(id)s started; this list shows its progress.", id=run_id), "info")
-        else:
-            flash(_l("Sync #%(id)s finished: %(summary)s", id=run_id, summary=run_summary(run)), "success")
+        flash(_l("Sync #%(id)s requested: the scheduler starts it within a minute; this page shows its progress.",
+                 id=run_id), "info")
         return redirect(url_for(".list"))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from app.catalog.models import Accommodation, Remediation
 from app.catalog.service import current_year
-from app.contracts.content import content_hash
+from app.contracts import document
 from app.contracts.models import (
     DRAFT,
     INITIAL,
@@ -351,11 +351,14 @@ def _create(row, filename, actor):
         accommodations=[ContractAccommodation(accommodation=need, hours=hours) for need, hours in row.needs],
         remediations=[ContractRemediation(remediation=r, hours=hours) for r, hours in row.remediations],
     )
-    if row.status == SIGNED:
-        contract.submitted_hash = contract.signed_hash = content_hash(contract)
+    signed = None
+    if row.status == SIGNED:  # frozen as the application freezes a signature (app.contracts.document)
+        signed = document.live(contract, signed=(row.signer, signed_at))
+        contract.submitted_hash = contract.signed_hash = document.fingerprint(signed)
     contract.events.append(ContractEvent(
         actor_id=actor.id if actor is not None else None, from_status=None, to_status=row.status,
         at=signed_at or utcnow(), content_hash=contract.signed_hash,
+        document=document.canonical(signed) if signed is not None else None,
         reason=_("Imported from %(file)s, row %(row)s", file=filename, row=row.line),
     ))
     db.session.add(contract)

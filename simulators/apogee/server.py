@@ -42,7 +42,9 @@ class Behaviour:
         self._lock = threading.Lock()
         self._next = deque()  # scripted incidents for the next requests
         self.student_faults = {}  # student number -> fault code, for every call about them
-        self.student_hangs = {}  # student number -> seconds every call about them waits
+        # student number -> seconds every call about them waits, or an event (threading.Event)
+        # they wait for, at most hang_seconds: a test then decides when the call ends
+        self.student_hangs = {}
         self.operation_faults = {}  # operation name -> fault code
         # operation name -> function(envelope element): edits the answer before it is sent, as
         # another version of Apogée would differ (an element more, one missing…)
@@ -107,17 +109,11 @@ class Simulator:
         if len(parts) != 2 or parts[0] != "services" or parts[1] not in SERVICE_NAMESPACES:
             return Response("Not found", status=404, content_type="text/plain")
         service = parts[1]
-        if self.user is not None and not self._authorised(request):
-            return Response("Unauthorized", status=401, headers={"WWW-Authenticate": 'Basic realm="apogee"'})
-        required = {**self.required_headers, **self.service_headers.get(service, {})}
-        if any(request.headers.get(name) != value for name, value in required.items()):
-            return Response("Unauthorized (gateway key)", status=401, content_type="text/plain")
+        refused = self._refusal(service, request)
+        if refused is not None:
+            return refused
         if request.method == "GET" and "wsdl" in request.args:
-            self.documents[service] += 1
-            if request.args.get("wsdl") == "abstract":
-                return Response(abstract_wsdl(service), content_type=XML)
-            address = request.host_url + f"services/{service}"
-            return Response(impl_wsdl(service, address), content_type=XML)
+            return self._document(service, request)
         if request.method != "POST":
             return Response("Method not allowed", status=405, content_type="text/plain")
         with self._lock:
@@ -129,6 +125,21 @@ class Simulator:
         finally:
             with self._lock:
                 self.in_flight -= 1
+
+    def _refusal(self, service, request):
+        """The answer to a request without the credentials or the gateway key, else None."""
+        if self.user is not None and not self._authorised(request):
+            return Response("Unauthorized", status=401, headers={"WWW-Authenticate": 'Basic realm="apogee"'})
+        required = {**self.required_headers, **self.service_headers.get(service, {})}
+        if any(request.headers.get(name) != value for name, value in required.items()):
+            return Response("Unauthorized (gateway key)", status=401, content_type="text/plain")
+        return None
+
+    def _document(self, service, request):
+        self.documents[service] += 1
+        if request.args.get("wsdl") == "abstract":
+            return Response(abstract_wsdl(service), content_type=XML)
+        return Response(impl_wsdl(service, request.host_url + f"services/{service}"), content_type=XML)
 
     def _authorised(self, request):
         auth = request.authorization
@@ -143,30 +154,41 @@ class Simulator:
         except handlers.Fault as fault:
             return self._fault(service, fault, status=400 if fault.code.endswith((".xml", "nonpresentinput")) else 500)
         incident = behaviour.incident(operation.name)
-        if incident:
-            kind, value = incident
-            if kind == "http":
-                return Response("Bad gateway", status=value, content_type="text/html")
-            if kind == "garbage":
-                return Response("<html><body>Proxy error</body></html>", status=500, content_type="text/html")
-            if kind == "raw":
-                return Response(value, status=200, content_type=XML)
-            if kind == "hang":
-                time.sleep(value)
-            elif kind == "fault":
-                return self._fault(service, handlers.Fault(value, "Injected fault"))
+        answer = self._incident(service, *incident) if incident else None
+        if answer is not None:
+            return answer
         self.calls[operation.name] += 1
         try:
-            number = handlers.given(params, "_codEtu")
-            if number in behaviour.student_hangs:
-                time.sleep(behaviour.student_hangs[number])
-            forced = behaviour.student_faults.get(number) or behaviour.operation_faults.get(operation.name)
-            if forced:
-                raise handlers.Fault(forced, "Injected fault")
-            value = handlers.HANDLERS[operation.name](self.dataset, params)
+            value = self._answer(operation, params)
         except handlers.Fault as fault:
             return self._fault(service, fault)
         return Response(_envelope(operation, value, behaviour.doctors.get(operation.name)), content_type=XML)
+
+    def _incident(self, service, kind, value):
+        """The answer of an injected incident (None: a hang that ends, then the normal answer)."""
+        if kind == "http":
+            return Response("Bad gateway", status=value, content_type="text/html")
+        if kind == "garbage":
+            return Response("<html><body>Proxy error</body></html>", status=500, content_type="text/html")
+        if kind == "raw":
+            return Response(value, status=200, content_type=XML)
+        if kind == "fault":
+            return self._fault(service, handlers.Fault(value, "Injected fault"))
+        time.sleep(value)  # "hang"
+        return None
+
+    def _answer(self, operation, params):
+        behaviour = self.behaviour
+        number = handlers.given(params, "_codEtu")
+        hang = behaviour.student_hangs.get(number)
+        if hasattr(hang, "wait"):
+            hang.wait(behaviour.hang_seconds)
+        elif hang:
+            time.sleep(hang)
+        forced = behaviour.student_faults.get(number) or behaviour.operation_faults.get(operation.name)
+        if forced:
+            raise handlers.Fault(forced, "Injected fault")
+        return handlers.HANDLERS[operation.name](self.dataset, params)
 
     @staticmethod
     def _read_call(service, request):
@@ -178,17 +200,13 @@ class Simulator:
         if envelope.getroottree().docinfo.doctype:
             raise handlers.Fault("technical.parameter.noncoherentinput.xml", "DTD refused")
         body = envelope.find(f"{{{SOAP_ENV}}}Body")
-        call = body[0] if body is not None and len(body) else None
-        qname = etree.QName(call) if call is not None else None
-        operation = OPERATIONS_BY_KEY.get((service, qname.localname)) if qname is not None else None
+        call = next(iter(body), None) if body is not None else None
+        qname = etree.QName(call) if call is not None else etree.QName("none")
+        operation = OPERATIONS_BY_KEY.get((service, qname.localname))
         if operation is None or qname.namespace != SERVICE_NAMESPACES[service]:
             raise handlers.Fault("technical.parameter.noncoherentinput.operation", "Unknown operation")
-        params = {}
-        for param in operation.params:
-            element = call.find(param.name)
-            if element is not None:
-                params[param.name] = _parse(element, param.type)
-        return operation, params
+        found = ((param, call.find(param.name)) for param in operation.params)
+        return operation, {param.name: _parse(element, param.type) for param, element in found if element is not None}
 
     def _fault(self, service, fault, status=500):
         envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soapenv": SOAP_ENV, "xsi": XSI})

@@ -73,28 +73,32 @@ def abstract_wsdl(service):
     nsmap.update({p: ns for ns, p in prefixes.items()})
     root = etree.Element(f"{{{WSDL}}}definitions", nsmap=nsmap, targetNamespace=namespace)
     types_el = etree.SubElement(root, f"{{{WSDL}}}types")
+    _service_schema(_schema(types_el, namespace, namespaces), ops, prefixes)
+    for ns in namespaces:  # one schema per DTO namespace
+        _dto_schema(_schema(types_el, ns, [n for n in namespaces if n != ns]), ns, types, prefixes)
+    _messages_and_port_type(root, service, ops)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
-    # The service schema: wrapper elements and the fault element.
-    schema = _schema(types_el, namespace, namespaces)
+
+def _service_schema(schema, ops, prefixes):
+    """The wrapper elements of the requests and responses, and the fault element."""
     for op in ops:
-        request = etree.SubElement(schema, f"{{{XSD}}}element", name=op.name)
-        seq = _sequence(request)
+        seq = _sequence(etree.SubElement(schema, f"{{{XSD}}}element", name=op.name))
         for param in op.params:
             _element(seq, param, prefixes)
         response = etree.SubElement(schema, f"{{{XSD}}}element", name=op.response_element)
         _element(_sequence(response), Field(op.return_name, op.returns, many=op.many, nillable=False), prefixes)
     etree.SubElement(schema, f"{{{XSD}}}element", name="fault", type=_type_ref("exception:WebBaseException", prefixes))
 
-    # One schema per DTO namespace.
-    for ns in namespaces:
-        sub = _schema(types_el, ns, [n for n in namespaces if n != ns])
-        for key in types:
-            ctype = TYPES[key]
-            if ctype.namespace == ns:
-                seq = _sequence(sub, name=ctype.name)
-                for fld in ctype.fields:
-                    _element(seq, fld, prefixes)
 
+def _dto_schema(schema, namespace, types, prefixes):
+    for ctype in (TYPES[key] for key in types if TYPES[key].namespace == namespace):
+        seq = _sequence(schema, name=ctype.name)
+        for fld in ctype.fields:
+            _element(seq, fld, prefixes)
+
+
+def _messages_and_port_type(root, service, ops):
     fault_message = etree.SubElement(root, f"{{{WSDL}}}message", name="WebBaseException")
     etree.SubElement(fault_message, f"{{{WSDL}}}part", name="fault", element="intf:fault")
     for op in ops:
@@ -107,7 +111,6 @@ def abstract_wsdl(service):
         for kind, suffix in (("input", "Request"), ("output", "Response")):
             etree.SubElement(operation, f"{{{WSDL}}}{kind}", name=f"{op.name}{suffix}", message=f"intf:{op.name}{suffix}")
         etree.SubElement(operation, f"{{{WSDL}}}fault", name="WebBaseException", message="intf:WebBaseException")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _schema(parent, namespace, imports):

@@ -1,39 +1,15 @@
-"""Staff pages through HTTP: list scope and filters, the DETU's form, sign, return, comment."""
+"""Staff pages through HTTP: list scope and filters, sign, return, comment."""
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import roles as R
-from app.catalog.models import Accommodation, Remediation, Settings
+from app.catalog.models import Accommodation, Settings
 from app.contracts.models import Contract
 from app.extensions import db
 from app.people.models import Faculty, Programme, Registration
-
-
-def ids_in(page):
-    return {int(i) for i in re.findall(r"/contracts/show/(\d+)", page)}
-
-
-def scoped_ids(app, *conditions):
-    with app.app_context():
-        query = select(Contract.id).join(Programme).join(Faculty)
-        for condition in conditions:
-            query = query.where(condition)
-        return set(db.session.scalars(query).all())
-
-
-def one_contract(app, *conditions):
-    return min(scoped_ids(app, *conditions))
-
-
-def big_page(client, **args):
-    return client.get("/contracts/list/", query_string={"page": 1, **args}).get_data(as_text=True)
-
-
-@pytest.fixture(autouse=True)
-def one_page(app):
-    app.config["CONTRACTS_PAGE_SIZE"] = 500
+from tests.contracts.staff import list_page, listed, one_contract, scoped_ids, submitted_l1math
 
 
 @pytest.mark.parametrize(
@@ -47,7 +23,7 @@ def one_page(app):
     ],
 )
 def test_list_shows_exactly_the_users_scope(app, login, username, expected):
-    assert ids_in(big_page(login(username))) == scoped_ids(app, expected())
+    assert listed(login(username)) == scoped_ids(app, expected())
 
 
 def test_teacher_sees_only_followed_students(app, login):
@@ -56,7 +32,7 @@ def test_teacher_sees_only_followed_students(app, login):
 
         teacher = app.appbuilder.sm.find_user(username="teacher")
         followed = select(TeacherAssignment.student_id).where(TeacherAssignment.user_id == teacher.id)
-    assert ids_in(big_page(login("teacher"))) == scoped_ids(app, Contract.student_id.in_(followed))
+    assert listed(login("teacher")) == scoped_ids(app, Contract.student_id.in_(followed))
 
 
 def test_search_by_number_and_name_and_filters(app, login):
@@ -66,14 +42,14 @@ def test_search_by_number_and_name_and_filters(app, login):
         number, last_name = contract.student.student_number, contract.student.last_name
         year = db.session.get(Settings, 1).current_year
         sport = db.session.scalar(select(Accommodation).where(Accommodation.code == "RSE07")).id
-    assert contract.id in ids_in(big_page(client, q=number))
-    assert ids_in(big_page(client, q=number)) == {contract.id} | scoped_ids(app, Contract.student_id == contract.student_id)
-    by_name = ids_in(big_page(client, q=last_name.upper()))
+    assert contract.id in listed(client, q=number)
+    assert listed(client, q=number) == {contract.id} | scoped_ids(app, Contract.student_id == contract.student_id)
+    by_name = listed(client, q=last_name.upper())
     assert contract.id in by_name
-    assert ids_in(big_page(client, status="signed", year=year)) == scoped_ids(app, Contract.status == "signed", Contract.year == year)
-    with_sport = ids_in(big_page(client, accommodation=sport))
+    assert listed(client, status="signed", year=year) == scoped_ids(app, Contract.status == "signed", Contract.year == year)
+    with_sport = listed(client, accommodation=sport)
     assert with_sport and with_sport == _with_need(app, sport)
-    repeating = ids_in(big_page(client, repeating="yes"))
+    repeating = listed(client, repeating="yes")
     assert repeating == scoped_ids(app, Contract.registration_id.in_(select(Registration.id).where(Registration.is_repeating.is_(True))))
     assert repeating
 
@@ -91,82 +67,15 @@ def test_health_related_needs_are_not_a_filter(app, login):
     with app.app_context():
         health = db.session.scalar(select(Accommodation).where(Accommodation.health_related.is_(True)))
         health_id, health_label = health.id, health.label
-    page = big_page(login("referent"))
+    page = list_page(login("referent"))
     assert health_label not in page.split('id="f-accommodation"')[1].split("</select>")[0]
-    assert ids_in(big_page(login("referent"), accommodation=health_id)) == set()
+    assert listed(login("referent"), accommodation=health_id) == set()
 
 
 def test_malformed_filters_are_ignored_with_a_message(login):
     response = login("referent").get("/contracts/list/?year=abc&status=bogus&repeating=maybe")
     assert response.status_code == 200
     assert "year" in response.get_data(as_text=True)
-
-
-def test_list_issues_a_constant_number_of_queries(app, login):
-    client = login("referent")
-    counts = []
-    for size in (5, 60):
-        app.config["CONTRACTS_PAGE_SIZE"] = size
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/contracts/list/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        counts.append(len(statements))
-    assert counts[0] == counts[1], counts
-
-
-def submitted_l1math(app):
-    return one_contract(app, Programme.step_code == "L1MATH", Contract.status == "submitted")
-
-
-def test_detu_edits_their_part_with_validation(app, login):
-    pk = submitted_l1math(app)
-    client = login("detu")
-    page = client.get(f"/contracts/edit/{pk}").get_data(as_text=True)
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)
-    with app.app_context():
-        remediation = db.session.scalar(select(Remediation).order_by(Remediation.id)).id
-    bad = client.post(f"/contracts/edit/{pk}", data={
-        "version": version, "support_hours": "-3", "path_notes": "Mardi",
-        "remediation_id": [str(remediation), "99999"], "remediation_hours": ["abc", "4"],
-        "course_code": ["L2X"], "course_label": [""], "course_ects": ["6"],
-    })
-    assert bad.status_code == 422
-    text = bad.get_data(as_text=True)
-    assert "Mardi" in text and "-3" in text  # kept as typed
-    for anchor in ("field-support_hours", "field-remediation_0", "field-remediation_1", "field-course_0"):
-        assert f'href="#{anchor}"' in text
-    with app.app_context():
-        contract = db.session.get(Contract, pk)
-        assert contract.path_notes == "" and not contract.remediations
-    good = client.post(f"/contracts/edit/{pk}", data={
-        "version": version, "support_hours": "12", "path_notes": "Mardi",
-        "remediation_id": [str(remediation), ""], "remediation_hours": ["18", ""],
-        "course_code": ["L2ALG", ""], "course_label": ["Algèbre 2", ""], "course_ects": ["6", ""],
-    })
-    assert good.status_code == 302
-    with app.app_context():
-        contract = db.session.get(Contract, pk)
-        assert float(contract.support_hours) == 12 and contract.path_notes == "Mardi"
-        assert [(r.remediation_id, float(r.hours)) for r in contract.remediations] == [(remediation, 18.0)]
-        assert [(c.code, c.label, float(c.ects)) for c in contract.advance_courses] == [("L2ALG", "Algèbre 2", 6.0)]
-
-
-def test_stale_detu_save_is_a_conflict(app, login):
-    pk = submitted_l1math(app)
-    client = login("detu")
-    version = re.search(r'name="version" value="(\d+)"', client.get(f"/contracts/edit/{pk}").get_data(as_text=True)).group(1)
-    assert client.post(f"/contracts/edit/{pk}", data={"version": version, "path_notes": "Premier"}).status_code == 302
-    response = client.post(f"/contracts/edit/{pk}", data={"version": version, "path_notes": "Second"})
-    assert response.status_code == 409
-    assert "Second" in response.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.get(Contract, pk).path_notes == "Premier"
 
 
 def test_sign_return_and_comment_are_post_only(app, login):
@@ -184,12 +93,43 @@ def test_return_without_reason_changes_nothing(app, login):
         assert db.session.get(Contract, pk).status == "submitted"
 
 
-def test_sign_through_the_page(app, login):
+def test_sign_asks_for_a_confirmation_first(app, login):
     pk = submitted_l1math(app)
-    assert login("detu").post(f"/contracts/{pk}/sign").status_code == 302
+    client = login("detu")
+    asked = client.post(f"/contracts/{pk}/sign")
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Contract, pk).status == "submitted"
+    signed = client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+    assert signed.status_code == 302 and signed.headers["Location"].endswith(f"/contracts/show/{pk}")
     with app.app_context():
         contract = db.session.get(Contract, pk)
         assert contract.status == "signed" and contract.signed_hash
+
+
+def test_after_signing_the_next_contract_to_sign_is_one_click_away(app, login):
+    client = login("detu")
+    waiting = scoped_ids(app, Programme.step_code.in_(["L1MATH", "L2MATH"]), Contract.status == "submitted")
+    assert len(waiting) >= 2
+    first = client.get("/contracts/next-to-sign/")
+    pk = int(first.headers["Location"].rsplit("/", 1)[1])
+    assert pk in waiting
+    client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+    page = client.get(f"/contracts/show/{pk}").get_data(as_text=True)
+    assert f"/contracts/next-to-sign/?after={pk}" in page and f"({len(waiting) - 1})" in page
+    following = client.get(f"/contracts/next-to-sign/?after={pk}").headers["Location"]
+    assert int(following.rsplit("/", 1)[1]) in waiting - {pk}
+
+
+def test_next_to_sign_says_when_nothing_is_left(app, login):
+    with app.app_context():
+        for contract in db.session.scalars(select(Contract).where(Contract.status == "submitted")):
+            contract.status = "returned"
+        db.session.commit()
+    response = login("detu").get("/contracts/next-to-sign/", follow_redirects=True)
+    assert "/contracts/list/" in response.request.path
+    assert "No other contract awaits your signature" in response.get_data(as_text=True) or \
+        "Aucun autre contrat" in response.get_data(as_text=True)
 
 
 def test_counsellor_comments_and_the_detu_cannot(app, login):
@@ -217,9 +157,9 @@ def test_several_roles_see_the_union(app, login):
         db.session.add(DetuAssignment(user_id=user.id, programme_id=l1math.id))
         db.session.commit()
     client = login("registrar")
-    assert ids_in(big_page(client)) == scoped_ids(app, (Faculty.code == "LET") | (Programme.step_code == "L1MATH"))
+    assert listed(client) == scoped_ids(app, (Faculty.code == "LET") | (Programme.step_code == "L1MATH"))
     pk = submitted_l1math(app)
-    assert client.post(f"/contracts/{pk}/sign").status_code == 302  # as DETU of L1MATH
+    assert client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"}).status_code == 302  # as DETU of L1MATH
 
 
 def test_staff_detail_hides_registration_data_from_teachers(app, login):

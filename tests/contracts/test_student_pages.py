@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.catalog.models import Accommodation, Campaign, Settings
+from app.contracts import loading
 from app.contracts.models import Contract
 from app.extensions import db
 from app.people.models import Student
@@ -17,6 +18,7 @@ def my_contract(app, username="student", kind="initial"):
         year = db.session.get(Settings, 1).current_year
         contract = db.session.scalar(
             select(Contract).where(Contract.student_id == student.id, Contract.year == year, Contract.kind == kind)
+            .options(*loading.document())  # used after the session is gone
         )
         if contract is None:
             return None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.catalog.models import Accommodation, Campaign, Settings
 from app.contracts import editing, workflow
-from app.contracts.content import content_hash
+from app.contracts.document import fingerprint_of as content_hash
 from app.contracts.errors import Incomplete, NotAllowed
 from app.contracts.models import (
     DRAFT,
@@ -129,7 +129,7 @@ def test_signing_needs_an_hour_volume_for_every_specific_need(ctx, users):
         workflow.sign(contract, users["detu"])
     assert caught.value.problems[0][0] == "accommodation_hours"
     item = contract.accommodations[0]
-    editing.save_detu_part(contract, users["detu"], {f"hours_{item.id}": "12"}, contract.version)
+    editing.save_detu_part(contract, users["detu"], {"needs-0-line": item.id, "needs-0-hours": "12"}, contract.version)
     workflow.sign(contract, users["detu"])
     assert contract.status == SIGNED
 
@@ -161,14 +161,26 @@ def test_signed_contract_is_read_only_for_everyone_but_the_comment(ctx, users):
 
 
 def test_content_hash_is_stable_and_follows_the_content(ctx, users):
-    contract = first_contract(ctx, SIGNED, "L1MATH")
+    from app.contracts import document
+
+    contract = first_contract(ctx, SUBMITTED, "L1MATH")
     first = content_hash(contract)
-    assert first == contract.signed_hash
+    assert first == contract.submitted_hash
     assert content_hash(contract) == first
-    contract.comment = "Un commentaire ne change pas le contenu signé."
+    contract.comment = "Un commentaire ne change pas le contenu."
     assert content_hash(contract) == first
     contract.study_plan += " Et plus."
     assert content_hash(contract) != first
+    assert document.fingerprint(document.live(contract)) == content_hash(contract)
+    ctx.rollback()
+
+
+def test_a_signed_contract_keeps_the_fingerprint_it_was_signed_with(ctx, users):
+    contract = first_contract(ctx, SIGNED, "L1MATH")
+    assert content_hash(contract) == contract.signed_hash
+    contract.study_plan += " Changé par la base."  # no page can, but nothing signed follows it
+    ctx.flush()
+    assert content_hash(contract) == contract.signed_hash
     ctx.rollback()
 
 

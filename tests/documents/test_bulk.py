@@ -19,7 +19,9 @@ def listed(app, username, **filters):
         from flask import g
 
         g.user = app.appbuilder.sm.find_user(username=username)
-        query = visible_contracts_query(g.user, ContractSearch.from_args({k: str(v) for k, v in filters.items()}))
+        year = db.session.get(Settings, 1).current_year  # the list's default, like the ZIP's
+        search = ContractSearch.from_args({k: str(v) for k, v in filters.items()}, default_year=year)
+        query = visible_contracts_query(g.user, search)
         return [(c.student.student_number, c.year) for c in db.session.scalars(query).unique()]
 
 

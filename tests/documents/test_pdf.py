@@ -51,7 +51,7 @@ def test_signed_contract_pdf_shows_the_contract_and_never_the_comment(app, login
 
 def test_french_typography_and_accents(app, login):
     with app.app_context():
-        contract = first("signed", "L1MATH")
+        contract = first("submitted", "L1MATH")  # a signed contract prints what was signed
         contract.path_notes = "Tutorat le mardi : groupe « TD aménagé » !"
         db.session.commit()
         pk = contract.id

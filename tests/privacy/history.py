@@ -12,6 +12,7 @@ from app.contracts.models import (
     ContractEvent,
     ContractRemediation,
 )
+from app.contracts.editing import charter_version
 from app.extensions import db
 from app.notify.models import OutboxMessage
 from app.people.models import Programme, Registration, Student, utcnow
@@ -42,6 +43,7 @@ def build(app, ages=(7, 6, 5)):
     working, disability = (db.session.scalar(select(Accommodation).where(Accommodation.code == c))
                            for c in ("RSE01", "RSE04"))
     remediation = db.session.scalar(select(Remediation).order_by(Remediation.id))
+    charter = charter_version("<p>Charte</p>")  # stored once, as the application does
     made = {age: [] for age in ages}
     for age in ages:
         year = current - age
@@ -51,7 +53,7 @@ def build(app, ages=(7, 6, 5)):
             contract = Contract(
                 student=student, programme=programme, registration=registration, year=year, status="signed",
                 gap_year="semester", charter_accepted=True, charter_accepted_at=datetime(year, 10, 1, 9, 0),
-                charter_text="<p>Charte</p>", pec_acknowledged=bool(index % 2), support_hours=Decimal("10"),
+                charter_version=charter, pec_acknowledged=bool(index % 2), support_hours=Decimal("10"),
                 submitted_at=datetime(year, 10, 1, 9, 0), submitted_hash="a" * 64, signed_at=signed,
                 signed_by_id=detu.id, signed_hash="b" * 64, returned_reason="Précisez vos horaires de travail.",
                 comment_by_id=counsellor.id, comment_at=datetime(year, 10, 5, 9, 0),

@@ -22,7 +22,7 @@ APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 
 KEPT_COLUMNS = (
     "id", "programme_id", "registration_id", "year", "kind", "status", "gap_year", "second_programme_from_sis", "pec_acknowledged",
-    "charter_accepted", "charter_accepted_at", "charter_text", "support_hours", "submitted_at", "submitted_hash",
+    "charter_accepted", "charter_accepted_at", "charter_version_id", "support_hours", "submitted_at", "submitted_hash",
     "signed_at", "signed_hash", "comment_at", "created_at", "updated_at",
 )
 
@@ -241,3 +241,32 @@ def test_months_before_keeps_the_day_when_it_can():
 
     assert retention.months_before(datetime(2026, 3, 31, 4, 0), 1) == datetime(2026, 2, 28, 4, 0)
     assert retention.months_before(datetime(2026, 3, 15), 12) == datetime(2025, 3, 15)
+
+
+def test_stored_documents_comments_and_notifications_of_an_anonymised_contract_are_emptied(app, ctx, built):
+    """What the contracts helper added around a contract holds names and free texts too."""
+    due, kept = built
+    from app.contracts.models import ContractComment
+    from app.notify.models import Notification
+
+    for contract_id in (due[0], kept[0]):
+        event = ctx.scalar(select(ContractEvent).where(ContractEvent.contract_id == contract_id).order_by(ContractEvent.id))
+        event.document = '{"student": {"name": "Martin Camille"}}'
+        ctx.add(ContractComment(contract_id=contract_id, text="Suivi par Mme Durand.", author_id=event.actor_id))
+        ctx.add(Notification(user_id=app.appbuilder.sm.find_user(username="detu").id, contract_id=contract_id,
+                             event="signed"))
+    ctx.commit()
+    assert app.test_cli_runner().invoke(args=["retention"]).exit_code == 0
+    ctx.expire_all()
+
+    def around(contract_id):
+        return (
+            [e.document for e in ctx.scalars(select(ContractEvent).where(ContractEvent.contract_id == contract_id))],
+            [(c.text, c.author_id) for c in ctx.scalars(select(ContractComment).where(ContractComment.contract_id == contract_id))],
+            ctx.scalar(select(func.count(Notification.id)).where(Notification.contract_id == contract_id)),
+        )
+
+    documents, comments, notifications = around(due[0])
+    assert set(documents) == {None} and comments == [("", None)] and notifications == 0
+    documents, comments, notifications = around(kept[0])
+    assert any(documents) and comments[0][0] == "Suivi par Mme Durand." and notifications == 1

@@ -64,7 +64,7 @@ def test_two_simultaneous_signatures_one_wins_the_other_gets_409(app, login):
 
     event.listen(Session, "before_flush", someone_signs_meanwhile, once=True)
     try:
-        response = client.post(f"/contracts/{pk}/sign")
+        response = client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
     finally:
         if event.contains(Session, "before_flush", someone_signs_meanwhile):
             event.remove(Session, "before_flush", someone_signs_meanwhile)
@@ -77,8 +77,8 @@ def test_two_simultaneous_signatures_one_wins_the_other_gets_409(app, login):
 
 def _edit_form(client, pk):
     page = client.get(f"/contracts/edit/{pk}").get_data(as_text=True)
-    return {"version": re.search(r'name="version" value="(\d+)"', page).group(1), "support_hours": "",
-            "path_notes": ""}
+    tag = re.search(r'<input[^>]*name="version"[^>]*>', page).group(0)
+    return {"version": re.search(r'value="(\d+)"', tag).group(1), "support_hours": "", "path_notes": ""}
 
 
 def test_a_deactivated_remediation_cannot_be_posted(app, login):
@@ -90,7 +90,7 @@ def test_a_deactivated_remediation_cannot_be_posted(app, login):
         db.session.commit()
     client = login("detu")
     response = client.post(f"/contracts/edit/{pk}", data={
-        **_edit_form(client, pk), "remediation_id": [str(rid)], "remediation_hours": ["10"]})
+        **_edit_form(client, pk), "remediations-0-remediation": str(rid), "remediations-0-hours": "10"})
     assert response.status_code == 422
     assert "Choose a remediation from the list." in response.get_data(as_text=True)
     with app.app_context():
@@ -102,13 +102,13 @@ def test_a_deactivated_remediation_already_on_the_contract_stays(app, login):
     with app.app_context():
         rid = db.session.scalar(select(Remediation.id).order_by(Remediation.id))
     client = login("detu")
-    form = {**_edit_form(client, pk), "remediation_id": [str(rid)], "remediation_hours": ["10"]}
+    form = {**_edit_form(client, pk), "remediations-0-remediation": str(rid), "remediations-0-hours": "10"}
     assert client.post(f"/contracts/edit/{pk}", data=form).status_code == 302
     with app.app_context():
         db.session.get(Remediation, rid).active = False
         db.session.commit()
     form["version"] = _edit_form(client, pk)["version"]
-    assert client.post(f"/contracts/edit/{pk}", data={**form, "remediation_hours": ["12"]}).status_code == 302
+    assert client.post(f"/contracts/edit/{pk}", data={**form, "remediations-0-hours": "12"}).status_code == 302
 
 
 def test_a_deactivated_specific_need_cannot_be_posted_by_the_student(app, login):

@@ -1,4 +1,6 @@
 """A simulated Apogée on a free loopback port, served over real HTTP from a thread."""
+from contextlib import contextmanager
+
 import pytest
 
 from app.sis.apogee import ApogeeSystem
@@ -10,14 +12,23 @@ YEAR = academic_year()
 SIZE = 40
 
 
-@pytest.fixture(scope="module")
-def simulator():
-    sim = Simulator(generate(SIZE, seed=7, year=YEAR))
+@contextmanager
+def served(dataset):
+    """A simulator of this dataset, answering over HTTP on a free loopback port within the block."""
+    sim = Simulator(dataset)
     server = sim.start()
     sim.base_url = server.base_url
-    yield sim
-    server.shutdown()
-    server.server_close()
+    try:
+        yield sim
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with served(generate(SIZE, seed=7, year=YEAR)) as sim:
+        yield sim
 
 
 @pytest.fixture
@@ -43,6 +54,15 @@ def make_sis(sim, **overrides):
     settings = dict(base_url=sim.base_url, retries=1, backoff=0.01, concurrency=4, read_timeout=30.0)
     settings.update(overrides)
     return ApogeeSystem(ApogeeSettings(**settings))
+
+
+def scheduler_turn(app):
+    """What the scheduler process does every minute (the real process is tested in test_processes)."""
+    from app.jobs.registry import registered_jobs
+    from app.jobs.scheduler import run_job
+
+    job = next(j for j in registered_jobs() if j.id == "apogee-sync-requests")
+    assert run_job(app, job)
 
 
 @pytest.fixture

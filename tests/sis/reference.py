@@ -8,6 +8,7 @@ Trees stop at depth 6, as the reference does.
 import os
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 
 DEPTH = 6
 SAME = "same as above"
@@ -97,28 +98,28 @@ def conformance_errors(element, nodes, depth=1, path=(), trees=None):
     repetition, nil); an empty list when they conform."""
     from lxml import etree
 
-    nil = "{http://www.w3.org/2001/XMLSchema-instance}nil"
     trees = dict(trees or {})
     errors = []
     children = [c for c in element if isinstance(c.tag, str)]
     position = 0
-    for name, type_name, low, high, nillable, sub in nodes:
-        found = []
-        while position < len(children) and etree.QName(children[position]).localname == name:
-            found.append(children[position])
-            position += 1
-        where = "/".join(path + (name,))
-        if len(found) < low or (high != "n" and len(found) > int(high)):
-            errors.append(f"{where}: {len(found)} found, [{low}..{high}] expected")
+    for node in nodes:
+        name, low, high = node[0], node[2], node[3]
+        found = list(takewhile(lambda c: etree.QName(c).localname == name, children[position:]))
+        position += len(found)
+        if not low <= len(found) <= (len(found) if high == "n" else int(high)):
+            errors.append(f"{'/'.join(path + (name,))}: {len(found)} found, [{low}..{high}] expected")
         for child in found:
-            if child.get(nil) == "true":
-                if not nillable:
-                    errors.append(f"{where}: nil but not nillable")
-                continue
-            if sub and sub[0] == SAME:
-                sub = trees[sub[1]]
-            trees[type_name] = sub
-            errors.extend(conformance_errors(child, sub, depth + 1, path + (name,), trees))
+            errors.extend(_child_errors(child, node, depth, path + (name,), trees))
     if depth <= DEPTH and position < len(children):
         errors.append(f"{'/'.join(path)}: unexpected {etree.QName(children[position]).localname}")
     return errors
+
+
+def _child_errors(child, node, depth, path, trees):
+    _, type_name, _, _, nillable, sub = node
+    if child.get("{http://www.w3.org/2001/XMLSchema-instance}nil") == "true":
+        return [] if nillable else [f"{'/'.join(path)}: nil but not nillable"]
+    if sub and sub[0] == SAME:
+        sub = trees[sub[1]]
+    trees[type_name] = sub
+    return conformance_errors(child, sub, depth + 1, path, trees)

@@ -1,8 +1,8 @@
-"""In a real browser: a referent starts a sync from its page; a DETU reads the IP panel, also when
-Apogée is down."""
+"""In a real browser: a referent requests a sync from its page (the scheduler starts it); a DETU
+reads the IP panel, also when Apogée is down."""
 import pytest
 
-from tests.sis.conftest import YEAR
+from tests.sis.conftest import YEAR, scheduler_turn
 
 # These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
@@ -27,8 +27,8 @@ def test_referent_starts_a_sync_and_detu_reads_the_ip(app, live_server, browser,
     page.fill("#sync-programme", "L1MATH")
     page.click("text=Start a sync")
     page.wait_for_load_state()
-    for thread in app.extensions.get("sis_threads", []):
-        thread.join(30)
+    assert "the scheduler starts it within a minute" in page.content()
+    scheduler_turn(app)
     page.reload()
     assert "No change: 10 students checked" in page.content()
 

@@ -28,11 +28,23 @@ def test_calls_run_concurrently_within_the_bound_and_one_failure_stops_nothing(s
 
 
 def test_a_hung_call_delays_only_its_own_item(sim):
-    sis = make_sis(sim, concurrency=2)
+    import threading
+
+    sis = make_sis(sim, concurrency=2, read_timeout=60.0)
     sis.faculties()
     numbers = sim.dataset.all_numbers()[:10]
-    sim.behaviour.student_hangs[numbers[1]] = 1.0
-    order = [item for item, _, error in unordered_map(lambda n: sis.student(n, YEAR), numbers, 2)]
+    # The call about numbers[1] hangs until every other item has been handed back: an ordered
+    # pipeline would wait for it after numbers[0] and only get it when the hang gives up.
+    released = threading.Event()
+    sim.behaviour.student_hangs[numbers[1]] = released
+    order = []
+    try:
+        for item, _, error in unordered_map(lambda n: sis.student(n, YEAR), numbers, 2):
+            order.append(item)
+            if len(order) == len(numbers) - 1:
+                released.set()
+    finally:
+        released.set()
     assert order[-1] == numbers[1]  # the others went on past it
     assert sorted(order) == numbers
 

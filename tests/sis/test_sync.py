@@ -13,7 +13,7 @@ from app.sis import sync as sync_module
 from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
 from simulators.apogee.data import SimRegistration, SimStudent
 from app.sis.sync import SyncOptions, SyncRefused, run_sync
-from tests.sis.conftest import YEAR, make_sis
+from tests.sis.conftest import YEAR, make_sis, served
 
 
 def sync(app, sim, **options):
@@ -113,6 +113,43 @@ def test_a_generated_university_of_several_diploma_types(app, sim):
     assert sync(app, sim).summary.startswith("No change")
 
 
+def test_every_registration_attribute_as_apogee_holds_it(app):
+    """The sync of a generated university stores the same registrations, counted per profile,
+    régime, repeating, « oui si » and cursus aménagé, as the simulated Apogée holds."""
+    from collections import Counter
+
+    from app.catalog.models import Settings
+    from simulators.apogee import generate
+
+    with app.app_context():
+        db.session.get(Settings, 1).diploma_types = "L,LP,M,DU"  # every generated programme
+        db.session.commit()
+        db.session.remove()
+    with served(generate(400, seed=11, year=YEAR)) as simulator:
+        run = sync(app, simulator)
+    assert run.status == OK and run.failed == 0
+    dataset = simulator.dataset
+    expected = Counter(
+        (number, r.step_code, r.primary, r.profile[0] if r.profile else None, r.regime_code, r.enrolments > 1,
+         r.oui_si[1] if r.oui_si else None, r.adjusted[1] if r.adjusted else None)
+        for number in dataset.all_numbers() for r in dataset.student(number).registrations
+        if r.year == YEAR and r.state == "E" and r.annual_state == "E"
+    )
+    with app.app_context():
+        stored = Counter(tuple(row) for row in db.session.execute(
+            select(Student.student_number, Programme.step_code, Registration.is_primary, Registration.profile_code,
+                   Registration.regime_code, Registration.is_repeating, Registration.oui_si_category,
+                   Registration.adjusted_path)
+            .join(Registration, Registration.student_id == Student.id)
+            .join(Programme, Registration.programme_id == Programme.id)
+            .where(Student.student_number.like("3%"), Registration.year == YEAR, Registration.is_cancelled.is_(False))
+        ))
+        db.session.remove()
+    assert stored == expected
+    for position in (3, 4, 5, 6, 7):  # each attribute takes several values in this university
+        assert len({key[position] for key in expected}) >= 2, position
+
+
 # --- changes -----------------------------------------------------------------------------------
 
 
@@ -184,9 +221,9 @@ def test_partial_failure_others_synced_nothing_lost(app, demo_sim):
 def test_random_faults_and_hangs_at_a_rate(app, demo_sim):
     demo_sim.behaviour.fault_rate = 0.2
     demo_sim.behaviour.timeout_rate = 0.05
-    demo_sim.behaviour.hang_seconds = 1.0
+    demo_sim.behaviour.hang_seconds = 6.0  # well past the timeout: a hang always fails, a slow answer never
     with app.app_context():
-        run = run_sync(SyncOptions(), sis=make_sis(demo_sim, read_timeout=0.3, retries=0))
+        run = run_sync(SyncOptions(), sis=make_sis(demo_sim, read_timeout=2.0, retries=0))
         db.session.remove()
     assert run.status == PARTIAL and 0 < run.failed < 60
     assert run.failed + run.unchanged == 60

@@ -5,17 +5,12 @@ from sqlalchemy import select
 
 from app.contracts.models import Contract
 from app.extensions import db
-from app.people.models import Student
-from app.sis.models import FAILED, OK, SyncRun
-from tests.sis.conftest import YEAR
+from app.people.models import Student, utcnow
+from app.sis.models import FAILED, OK, REQUESTED, RUNNING, SyncRun
+from tests.sis.conftest import YEAR, scheduler_turn
 
 # These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
-
-
-def wait_for_runs(app, seconds=30):
-    for thread in app.extensions.get("sis_threads", []):
-        thread.join(seconds)
 
 
 def latest_run(app):
@@ -41,16 +36,45 @@ def demo_number(index):
 # --- sync runs ---------------------------------------------------------------------------------
 
 
-def test_a_referent_starts_a_run_and_sees_it_listed(app, login, demo_sim, point_app_at):
+def test_a_referent_requests_a_run_the_scheduler_starts_it_and_the_page_follows(app, login, demo_sim, point_app_at):
     point_app_at(demo_sim)
     client = login("referent")
-    response = client.post("/syncrunview/start", data={"year": str(YEAR), "programme": "L1MATH"})
-    assert response.status_code == 302
-    wait_for_runs(app)
+    response = client.post("/syncrunview/start", data={"year": str(YEAR), "programme": "L1MATH"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
     run = latest_run(app)
-    assert (run.status, run.trigger, run.started_by, run.programme, run.total) == (OK, "ui", "referent", "L1MATH", 10)
+    assert (run.status, run.trigger, run.started_by, run.programme, run.year) == (REQUESTED, "ui", "referent",
+                                                                                   "L1MATH", YEAR)
+    assert f"Sync #{run.id} requested: the scheduler starts it within a minute" in page
+    assert "no scheduler is running" in page  # none has looked for requests yet
+    assert 'http-equiv="refresh"' in page  # the page follows the run by itself
+    again = client.post("/syncrunview/start", data={}, follow_redirects=True).get_data(as_text=True)
+    assert f"Sync #{run.id} is already requested" in again
+    scheduler_turn(app)
+    run = latest_run(app)
+    assert (run.status, run.total) == (OK, 10)
     page = client.get("/syncrunview/list/").get_data(as_text=True)
-    assert "No change: 10 students checked" in page
+    assert "No change: 10 students checked" in page and 'http-equiv="refresh"' not in page
+
+
+def test_a_waiting_request_says_whether_a_scheduler_looks_for_it(app, login, point_app_at, demo_sim):
+    point_app_at(demo_sim)
+    client = login("referent")
+    scheduler_turn(app)  # a scheduler looked a moment ago (nothing to do then)
+    client.post("/syncrunview/start", data={})
+    page = client.get("/syncrunview/list/").get_data(as_text=True)
+    assert "is requested: the scheduler starts it within a minute" in page and "no scheduler" not in page
+
+
+def test_a_running_run_shows_its_progress(app, login):
+    with app.app_context():
+        db.session.add(SyncRun(year=YEAR, status=RUNNING, heartbeat_at=utcnow(), summary="", total=400,
+                               processed=120))
+        db.session.commit()
+        db.session.remove()
+    page = login("referent").get("/syncrunview/list/").get_data(as_text=True)
+    assert "is running: 120 of 400 students processed" in page
+    assert '<progress value="120" max="400">' in page and 'http-equiv="refresh"' in page
 
 
 @pytest.mark.parametrize("config,expected", [
@@ -62,15 +86,12 @@ def test_bad_configuration_is_a_failed_run_with_its_reason_in_the_page(app, logi
     demo_sim.user, demo_sim.password = "ws", "right"
     point_app_at(demo_sim, **config)
     client = login("admin")
-    response = client.post("/syncrunview/start", data={}, follow_redirects=True)
-    page = response.get_data(as_text=True)
-    wait_for_runs(app)
+    client.post("/syncrunview/start", data={})
+    scheduler_turn(app)
     run = latest_run(app)
     assert run.status == FAILED and expected in run.reason
-    assert expected in page  # said at once, in the flash message…
     listed = client.get("/syncrunview/list/").get_data(as_text=True)
-    assert expected in listed  # …and kept in the list
-    assert "Traceback" not in page + listed
+    assert expected in listed and "Traceback" not in listed
 
 
 def test_empty_diploma_types_fail_the_run_with_the_reason(app, login, demo_sim, point_app_at):
@@ -81,8 +102,10 @@ def test_empty_diploma_types_fail_the_run_with_the_reason(app, login, demo_sim, 
         db.session.get(Settings, 1).diploma_types = ""
         db.session.commit()
         db.session.remove()
-    page = login("referent").post("/syncrunview/start", data={}, follow_redirects=True).get_data(as_text=True)
-    assert "No diploma type is set in the settings" in page
+    client = login("referent")
+    client.post("/syncrunview/start", data={})
+    scheduler_turn(app)
+    assert "No diploma type is set in the settings" in client.get("/syncrunview/list/").get_data(as_text=True)
 
 
 def test_bad_form_input_says_what_is_wrong_and_keeps_what_was_typed(app, login):
@@ -91,7 +114,7 @@ def test_bad_form_input_says_what_is_wrong_and_keeps_what_was_typed(app, login):
     assert response.status_code == 302 and "year=20x6" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'value="20x6"' in page and 'value="L1MATH"' in page
-    assert latest_run(app) is None  # nothing started
+    assert latest_run(app) is None  # nothing requested
 
 
 def test_errors_of_a_partial_run_are_listed(app, login, demo_sim, point_app_at):
@@ -99,7 +122,7 @@ def test_errors_of_a_partial_run_are_listed(app, login, demo_sim, point_app_at):
     demo_sim.behaviour.student_faults[demo_number(7)] = "technical.data.transaction.connexion"
     client = login("referent")
     client.post("/syncrunview/start", data={})
-    wait_for_runs(app)
+    scheduler_turn(app)
     run = latest_run(app)
     assert run.status == "partial"
     page = client.get(f"/syncerrorview/list/?_flt_0_run={run.id}").get_data(as_text=True)

@@ -63,17 +63,18 @@ class ApogeeSettings:
 
     @classmethod
     def from_config(cls, config, **overrides):
-        verify = config.get("APOGEE_CA_BUNDLE") or config.get("APOGEE_VERIFY_TLS", True)
+        def text(name):
+            return config.get(name) or ""
+
+        def per_service(name):
+            return {k: v for k, v in (config.get(name) or {}).items() if v}
+
         values = dict(
-            base_url=config.get("APOGEE_BASE_URL") or "",
-            service_urls={k: v for k, v in (config.get("APOGEE_SERVICE_URLS") or {}).items() if v},
-            wsdl_dir=config.get("APOGEE_WSDL_DIR") or "",
-            wsdl_url=config.get("APOGEE_WSDL_URL") or "",
-            user=config.get("APOGEE_USER") or "",
-            password=config.get("APOGEE_PASSWORD") or "",
-            extra_headers=parse_header(config.get("APOGEE_EXTRA_HEADER")),
-            service_headers={k: parse_header(v) for k, v in (config.get("APOGEE_SERVICE_HEADERS") or {}).items() if v},
-            verify=verify,
+            base_url=text("APOGEE_BASE_URL"), service_urls=per_service("APOGEE_SERVICE_URLS"),
+            wsdl_dir=text("APOGEE_WSDL_DIR"), wsdl_url=text("APOGEE_WSDL_URL"), user=text("APOGEE_USER"),
+            password=text("APOGEE_PASSWORD"), extra_headers=parse_header(config.get("APOGEE_EXTRA_HEADER")),
+            service_headers={k: parse_header(v) for k, v in per_service("APOGEE_SERVICE_HEADERS").items()},
+            verify=config.get("APOGEE_CA_BUNDLE") or config.get("APOGEE_VERIFY_TLS", True),
             connect_timeout=float(config.get("APOGEE_CONNECT_TIMEOUT", 5)),
             read_timeout=float(config.get("APOGEE_READ_TIMEOUT", 30)),
             retries=int(config.get("APOGEE_RETRIES", 2)),

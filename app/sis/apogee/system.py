@@ -61,6 +61,8 @@ def code_of(value):
 
 
 class ApogeeSystem(StudentInformationSystem):
+    name = "Apogée"
+
     def __init__(self, settings: ApogeeSettings, client=None):
         self.settings = settings
         self.client = client or ApogeeClient(settings)

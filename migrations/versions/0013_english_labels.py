@@ -1,13 +1,13 @@
 """English labels for remediations and the charter, written by the referent next to the French ones.
 
-Revision ID: 0009_english_labels
-Revises: 0008_privacy
+Revision ID: 0013_english_labels
+Revises: 0012_notifications_double
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_english_labels"
-down_revision = "0008_privacy"
+revision = "0013_english_labels"
+down_revision = "0012_notifications_double"
 branch_labels = None
 depends_on = None
 
