@@ -14,26 +14,31 @@ PYTEST_ARGS ?= -n auto
 # contracts are added. Alongside the web server: the scheduler (e-mails every minute, nightly jobs)
 # and a mail catcher (MAIL_CATCHER_PORT or a free port) that keeps every e-mail in MAIL_DIR.
 # All stop with `make run`. `make demo` loads the demo without Apogée; `make reset-demo` starts over.
+# `make run SIS=pegase`: the same through a simulated Pégase (REST, docs/pegase.md); its programmes
+# are keyed with the demo's version (101), so one demo database serves either system.
+SIS ?= apogee
 MAIL_DIR ?= instance/demo-mail
 FREE_PORT = $(BIN)/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 
 run: setup db
 	@set -e; \
+	case "$(SIS)" in apogee|pegase) ;; *) echo "SIS=$(SIS) is unknown: apogee or pegase" >&2; exit 2;; esac; \
 	mkdir -p $(MAIL_DIR); \
 	sim_port=$${APOGEE_SIMULATOR_PORT:-$$($(FREE_PORT))}; \
 	mail_port=$${MAIL_CATCHER_PORT:-$$($(FREE_PORT))}; \
-	$(FLASK) apogee-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
+	$(FLASK) $(SIS)-simulator --demo --host 127.0.0.1 --port $$sim_port & sim_pid=$$!; \
 	$(BIN)/python simulators/mailcatcher.py --port $$mail_port --dir $(MAIL_DIR) & mail_pid=$$!; \
 	sched_pid=; \
 	trap 'kill $$sim_pid $$mail_pid $$sched_pid 2>/dev/null || true' EXIT INT TERM; \
-	export APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/ PUBLIC_URL=http://$(HOST):$(PORT) \
+	export SIS=$(SIS) APOGEE_BASE_URL=http://127.0.0.1:$$sim_port/services/ PUBLIC_URL=http://$(HOST):$(PORT) \
 		MAIL_SERVER=127.0.0.1 MAIL_PORT=$$mail_port MAIL_USE_TLS=0 MAIL_USE_SSL=0 MAIL_USERNAME= MAIL_PASSWORD=; \
+	export PEGASE_BASE_URL=http://127.0.0.1:$$sim_port PEGASE_USER=svc-api PEGASE_PASSWORD=secret PEGASE_PROGRAMME_VERSION=101; \
 	$(FLASK) sync-demo; \
 	$(FLASK) scheduler & sched_pid=$$!; \
 	echo ""; \
 	echo "ConPeRe demo: http://$(HOST):$(PORT)/  — accounts (password 'demo'):"; \
 	echo "  admin, referent, detu, detu2, teacher, counsellor, registrar, student, student2, dpo"; \
-	echo "Apogée simulator: $$APOGEE_BASE_URL"; \
+	echo "$(SIS) simulator: http://127.0.0.1:$$sim_port/"; \
 	echo "E-mails sent by the demo (every minute, by the scheduler): $$(cd $(MAIL_DIR) && pwd)/ (one .eml file each)"; \
 	echo "  and in the application: Paramètres › Courriels en attente (admin)"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)

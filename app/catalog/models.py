@@ -85,6 +85,14 @@ class Accommodation(Model):
     max_hours = Column(Numeric(6, 1))
     # Health-related needs are sensitive data: never a selection key on their own (data protection).
     health_related = Column(Boolean, nullable=False, default=False)
+    # The student information system's codes (Pégase's « régimes spéciaux d'études ») that tick this
+    # need in a new contract, comma-separated; empty: its own code.
+    sis_codes = Column(String(200))
+
+    @property
+    def matching_codes(self):
+        codes = {c.strip().upper() for c in (self.sis_codes or "").split(",") if c.strip()}
+        return codes or {self.code.upper()}
 
     def display_label(self, locale="fr"):
         return (self.label_en if locale == "en" and self.label_en else self.label) or self.code

@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from app import policy
 from app.catalog.models import (
@@ -219,7 +219,8 @@ class AccommodationView(ConfigView):
     list_title, show_title, edit_title = _l("Specific needs"), _l("Specific need"), _l("Change the specific need")
     base_order = ("position", "asc")
     list_columns = ["code", "label", "active", "hours_required", "max_hours", "health_related"]
-    edit_columns = ["label", "label_en", "active", "position", "hours_required", "max_hours", "health_related"]
+    edit_columns = ["label", "label_en", "active", "position", "hours_required", "max_hours", "health_related",
+                    "sis_codes"]
     show_columns = ["code"] + edit_columns
     search_columns = ["code", "label", "active"]
     label_columns = {
@@ -231,11 +232,16 @@ class AccommodationView(ConfigView):
         "hours_required": _l("Hour volume required"),
         "max_hours": _l("Maximum hours"),
         "health_related": _l("Health-related"),
+        "sis_codes": _l("Codes in Pégase"),
     }
     description_columns = {
         "health_related": _l("Health-related needs are never offered as a list filter (data protection)."),
+        "sis_codes": _l("The codes of Pégase's « régimes spéciaux d'études » (e.g. RSE07) that tick this need "
+                        "in a new contract, separated by commas. Empty: the need's own code."),
     }
-    validators_columns = {"max_hours": [positive]}
+    validators_columns = {"max_hours": [positive], "sis_codes": [Optional(), Length(max=200), Regexp(
+        r"^\s*[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*\s*$",
+        message=_l("Codes of letters, digits and hyphens, separated by commas."))]}
     formatters_columns = {"label_en": in_language("en")}
     edit_form_extra_fields = checkboxes(
         active=_l("Active"), hours_required=_l("Hour volume required"), health_related=_l("Health-related")

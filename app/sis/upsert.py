@@ -98,8 +98,8 @@ def apply_faculties(catalogue, records):
         if existing is None:
             catalogue.faculty(record.code, record.label)
             changed += 1
-        elif assign(existing, label=clip(record.label, 200), active=True):
-            changed += 1
+        elif assign(existing, active=True, **({"label": clip(record.label, 200)} if record.label else {})):
+            changed += 1  # a system that names no faculty (Pégase) leaves the name we hold
     for code, faculty in catalogue.faculties.items():
         if code not in seen and faculty.active and code != UNKNOWN_FACULTY[0]:
             faculty.active = False
@@ -212,8 +212,9 @@ def apply_student(ctx, snapshot):
             first_name=clip(identity.first_name or "?", 100), birth_date=identity.birth_date,
         )
         if snapshot.contact is not None:
-            values.update(email=clip(snapshot.contact.email, 200),
-                          directory_login=clip(snapshot.contact.directory_login, 100))
+            values["email"] = clip(snapshot.contact.email, 200)
+            if snapshot.contact.directory_login:  # Pégase does not know it: the login we hold stays
+                values["directory_login"] = clip(snapshot.contact.directory_login, 100)
         if student is None:
             student = Student(student_number=clip(snapshot.student_number, 16), **values)
             session.add(student)
@@ -241,7 +242,8 @@ def apply_student(ctx, snapshot):
             regime_code=clip(record.regime_code, 8), regime_label=clip(record.regime_label, 100),
             enrolment_count=record.enrolment_count, is_repeating=record.is_repeating,
             oui_si_category=clip(record.oui_si_category, 100), adjusted_path=clip(record.adjusted_path, 100),
-            is_cancelled=record.is_cancelled,
+            is_cancelled=record.is_cancelled, arrangement_codes=clip(",".join(record.arrangements), 200) or None,
+            parallel_course=clip(record.parallel_course, 16),
         )
         registration = existing.pop(key, None)
         if registration is None:

@@ -1,13 +1,13 @@
 """English labels for remediations and the charter, written by the referent next to the French ones.
 
-Revision ID: 0013_english_labels
-Revises: 0012_notifications_double
+Revision ID: 0014_english_labels
+Revises: 0013_pegase_arrangements
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_english_labels"
-down_revision = "0012_notifications_double"
+revision = "0014_english_labels"
+down_revision = "0013_pegase_arrangements"
 branch_labels = None
 depends_on = None
 
