@@ -141,7 +141,10 @@ class Config:
     # Languages: French first.
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
-    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    # Flask-AppBuilder's own catalogue first, then ours for its texts, then ours: later ones win.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        os.path.join(BASE_DIR, "translations", sub) for sub in ("fab", "")
+    )
     LANGUAGES = {
         "fr": {"flag": "fr", "name": "Français"},
         "en": {"flag": "gb", "name": "English"},

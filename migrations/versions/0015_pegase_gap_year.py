@@ -1,14 +1,14 @@
 """Pégase: the registration's césure (gap year: SEMESTRE or ANNEE)
 
-Revision ID: 0014_pegase_gap_year
-Revises: 0013_pegase_arrangements
+Revision ID: 0015_pegase_gap_year
+Revises: 0014_english_labels
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0014_pegase_gap_year"
-down_revision = "0013_pegase_arrangements"
+revision = "0015_pegase_gap_year"
+down_revision = "0014_english_labels"
 branch_labels = None
 depends_on = None
 
