@@ -285,10 +285,6 @@ def writable_fields(user, contract, today=None):
     return frozenset(fields)
 
 
-def can_comment(user, contract):
-    return "comment" in writable_fields(user, contract)
-
-
 def can_edit_as_detu(user, contract):
     return bool(writable_fields(user, contract) & DETU_FIELDS)
 

@@ -135,10 +135,6 @@ class Contract(Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def is_signed(self):
-        return self.status == SIGNED
-
-    @property
     def charter_text(self):
         """The HTML of the charter the student accepted, or None."""
         return self.charter_version.html if self.charter_version is not None else None
