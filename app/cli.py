@@ -5,18 +5,21 @@ exits non-zero on bad input, never a traceback.
 """
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
 from app.extensions import db
 
 
-def require_schema():
-    """Stop with one line when the database has not been migrated yet."""
-    if "contract" not in inspect(db.engine).get_table_names():
-        raise click.ClickException("The database has no tables yet: run 'flask --app run db upgrade' first.")
+def require_schema(table="contract"):
+    """Stop with one line when the database has not been migrated (up to the migration that made
+    ``table``): every command that reads the database starts with it."""
+    if table not in inspect(db.engine).get_table_names():
+        raise click.ClickException("The database is not up to date: run 'flask --app run db upgrade' first.")
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Also load the demo university and the demo accounts (password 'demo').")
 def seed_command(demo):
     """Load the reference catalogue (idempotent); with --demo, the demo university too."""

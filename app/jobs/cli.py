@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cli import require_schema
 from app.extensions import db
 from app.jobs import scheduler as S
 from app.jobs.lease import Lease
@@ -17,19 +18,12 @@ from app.jobs.models import JobState
 from app.jobs.registry import registered_jobs
 
 
-def _require_tables():
-    from sqlalchemy import inspect
-
-    if "scheduler_lock" not in inspect(db.engine).get_table_names():
-        raise click.ClickException("The database is not up to date: run 'flask --app run db upgrade' first.")
-
-
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command():
     """Run the scheduled jobs in this process (one scheduler runs at a time; others wait)."""
     app = current_app._get_current_object()
-    _require_tables()
+    require_schema("scheduler_lock")
     try:
         S.enabled_jobs(app)
     except S.CronError as exc:
@@ -46,7 +40,7 @@ def scheduler_command():
 def jobs_command(run_id):
     """List the scheduled jobs with their next run time, or run one now with --run."""
     app = current_app._get_current_object()
-    _require_tables()
+    require_schema("scheduler_lock")
     jobs = {job.id: job for job in registered_jobs()}
     if run_id is not None:
         _run_now(app, jobs, run_id)

@@ -3,6 +3,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli import require_schema
 from app.extensions import db
 from app.notify import outbox
 from app.notify.models import MESSAGE_STATUSES, OutboxMessage
@@ -13,19 +14,12 @@ def outbox_group():
     """The e-mail outbox: list messages, queue failed ones again, send what is due now."""
 
 
-def _require_outbox():
-    from sqlalchemy import inspect
-
-    if "outbox_message" not in inspect(db.engine).get_table_names():
-        raise click.ClickException("The database is not up to date: run 'flask --app run db upgrade' first.")
-
-
 @outbox_group.command("list")
 @click.option("--status", type=click.Choice(MESSAGE_STATUSES), help="Only messages in this status.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 def list_command(status, limit):
     """The latest messages, newest first, with their last error."""
-    _require_outbox()
+    require_schema("outbox_message")
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status:
         query = query.where(OutboxMessage.status == status)
@@ -42,7 +36,7 @@ def list_command(status, limit):
 @click.option("--failed", "all_failed", is_flag=True, help="Queue every failed message again.")
 def retry_command(ids, all_failed):
     """Queue messages again (by id, or every failed one with --failed)."""
-    _require_outbox()
+    require_schema("outbox_message")
     if not ids and not all_failed:
         raise click.ClickException("Give message ids, or --failed to queue every failed message again.")
     if ids:
@@ -57,7 +51,7 @@ def retry_command(ids, all_failed):
 @outbox_group.command("send")
 def send_command():
     """Send the messages that are due now (the scheduler does this every minute)."""
-    _require_outbox()
+    require_schema("outbox_message")
     report = outbox.send_due()
     click.echo(f"Outbox: {report}.")
     if report.error:
