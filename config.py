@@ -141,7 +141,10 @@ class Config:
     # Languages: French first.
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
-    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    # Flask-AppBuilder's own catalogue first, then ours for its texts, then ours: later ones win.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        os.path.join(BASE_DIR, "translations", sub) for sub in ("fab", "")
+    )
     LANGUAGES = {
         "fr": {"flag": "fr", "name": "Français"},
         "en": {"flag": "gb", "name": "English"},
@@ -157,7 +160,7 @@ class Config:
     # Student information system: Apogée's SOAP web services (app/sis, docs/apogee.md). Endpoints are
     # <APOGEE_BASE_URL>/<Service> unless APOGEE_<SERVICE>_URL gives one (API gateways); the WSDL is
     # AMUE's file in APOGEE_WSDL_DIR, else APOGEE_WSDL_URL ("{service}" is replaced), else <endpoint>?wsdl.
-    SIS_BACKEND = env("SIS_BACKEND", "apogee")
+    SIS_BACKEND = env("SIS", env("SIS_BACKEND", "apogee"))  # SIS=apogee|pegase
     APOGEE_BASE_URL = env("APOGEE_BASE_URL", "")
     APOGEE_SERVICES = ("EtudiantMetier", "AdministratifMetier", "PedagogiqueMetier", "OffreFormationMetier",
                        "ReferentielMetier", "InfosEtuMetier")
@@ -178,6 +181,30 @@ class Config:
     APOGEE_CONCURRENCY = env("APOGEE_CONCURRENCY", 8, int)
     APOGEE_PAGE_TIMEOUT = env("APOGEE_PAGE_TIMEOUT", 5.0, float)  # the IP panel of a contract page
     APOGEE_PAGE_CACHE_SECONDS = env("APOGEE_PAGE_CACHE_SECONDS", 300, int)
+    # Pégase's external REST APIs (app/sis/pegase, docs/pegase.md): each API at PEGASE_<API>_URL (INS,
+    # CHC, COC, IDT), or all under PEGASE_BASE_URL; the service account's JWT from PEGASE_AUTH_URL.
+    PEGASE_BASE_URL = env("PEGASE_BASE_URL", "")
+    PEGASE_INS_URL = env("PEGASE_INS_URL", "")  # https://ins.<instance>.pc-scol.fr/api/ins/ext/v2
+    PEGASE_CHC_URL = env("PEGASE_CHC_URL", "")  # https://chc.<instance>.pc-scol.fr/api/ext/chc/v1
+    PEGASE_COC_URL = env("PEGASE_COC_URL", "")  # https://coc.<instance>.pc-scol.fr/api/coc/publication/v2
+    PEGASE_IDT_URL = env("PEGASE_IDT_URL", "")  # https://idt.<instance>.pc-scol.fr/api/idt/ext/v1
+    PEGASE_AUTH_URL = env("PEGASE_AUTH_URL", "")  # https://authn-app.<instance>.pc-scol.fr/cas/v1/tickets
+    PEGASE_USER = env("PEGASE_USER", "")  # the service account (e.g. svc-api)
+    PEGASE_PASSWORD = env("PEGASE_PASSWORD", "")
+    PEGASE_STRUCTURE = env("PEGASE_STRUCTURE", "ETAB00")  # the institution's code in Pégase
+    PEGASE_PERIOD_CODE = env("PEGASE_PERIOD_CODE", "PER-{year}")  # a year's period of implementation
+    PEGASE_PROGRAMME_VERSION = env("PEGASE_PROGRAMME_VERSION", "PEG")  # 2nd part of programme keys
+    PEGASE_VERIFY_TLS = env("PEGASE_VERIFY_TLS", True, bool)
+    PEGASE_CA_BUNDLE = env("PEGASE_CA_BUNDLE", "")
+    PEGASE_CONNECT_TIMEOUT = env("PEGASE_CONNECT_TIMEOUT", 5.0, float)
+    PEGASE_READ_TIMEOUT = env("PEGASE_READ_TIMEOUT", 30.0, float)
+    PEGASE_RETRIES = env("PEGASE_RETRIES", 2, int)  # transport errors only
+    PEGASE_BACKOFF = env("PEGASE_BACKOFF", 0.5, float)  # seconds, doubled at each retry
+    PEGASE_CONCURRENCY = env("PEGASE_CONCURRENCY", 8, int)
+    PEGASE_PAGE_SIZE = env("PEGASE_PAGE_SIZE", 500, int)  # registrations per page of the flux (500 at most)
+    PEGASE_TOKEN_MARGIN = env("PEGASE_TOKEN_MARGIN", 300.0, float)  # renew the JWT this long before expiry
+    PEGASE_LISTING_SECONDS = env("PEGASE_LISTING_SECONDS", 60.0, float)  # a year's flux is reused this long
+    PEGASE_PAGE_TIMEOUT = env("PEGASE_PAGE_TIMEOUT", 5.0, float)  # the contract page's panel
     SYNC_CRON = env("SYNC_CRON", "30 2 * * *")  # nightly; empty disables the scheduled sync
     SYNC_REQUESTS_CRON = env("SYNC_REQUESTS_CRON", "* * * * *")  # the scheduler starts requested runs
     SYNC_BATCH_SIZE = env("SYNC_BATCH_SIZE", 200, int)  # students per commit (or SYNC_BATCH_SECONDS)

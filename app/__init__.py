@@ -16,7 +16,7 @@ DOMAIN_PACKAGES = ("reports", "contracts", "catalog", "people", "api", "security
 def create_app(config_object=None, overrides=None):
     from flask_appbuilder import AppBuilder
 
-    from app import cli, errors, templating
+    from app import cli, errors, templating, ui
     from app.extensions import csrf, db, migrate
     from config import INSTANCE_DIR, check_production, config_from_env
 
@@ -35,6 +35,7 @@ def create_app(config_object=None, overrides=None):
         appbuilder.init_app(app, db.session)
         for name in DOMAIN_PACKAGES:
             importlib.import_module(f"app.{name}").init_app(app, appbuilder)
+        ui.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

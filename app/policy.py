@@ -301,7 +301,7 @@ def transition_refusal(user, contract, transition, impersonating=False, today=No
     from flask_babel import gettext as _
 
     if impersonating and transition in (SUBMIT, SIGN, RETURN):
-        return _("This action is refused while acting as another user: no one signs in someone else's place.")
+        return _("This action is refused while acting as another user: only the person themselves validates, signs or returns a contract.")
     held = roles_of(user)
     if transition == SUBMIT:
         if not (R.STUDENT in held and is_own(user, contract)):

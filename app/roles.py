@@ -11,6 +11,8 @@ Roles decide which *pages* a user may open; which *rows* they may see or change 
 import importlib
 import pkgutil
 
+from flask_babel import lazy_gettext as _l
+
 STUDENT = "Student"
 DETU = "DETU"
 TEACHER = "Teacher"
@@ -26,6 +28,12 @@ API_READER = "ApiReader"
 
 PEOPLE_ROLES = (STUDENT, DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN, DATA_PROTECTION)
 ALL_ROLES = PEOPLE_ROLES + (API_READER,)
+# What the pages call each role (the names above are stored, and match directory groups).
+ROLE_LABELS = {
+    STUDENT: _l("Student"), DETU: _l("Director of studies"), TEACHER: _l("Referent teacher"),
+    COUNSELLOR: _l("Guidance counsellor"), REGISTRAR: _l("Student office"), REFERENT: _l("Functional referent"),
+    ADMIN: _l("Administrator"), PUBLIC: _l("Anonymous"), API_READER: _l("API client"),
+}
 STAFF_ROLES = (DETU, TEACHER, COUNSELLOR, REGISTRAR, REFERENT, ADMIN)
 
 # Role privilege rank, used to forbid impersonating someone more privileged (a role missing here,

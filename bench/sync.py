@@ -1,13 +1,15 @@
-"""Benchmark: the Apogée sync of a simulated university, against the simulator's raw capacity.
+"""Benchmark: the Apogée (or Pégase) sync of a simulated university, against the simulator's raw capacity.
 
-    .venv/bin/python bench/sync.py [--students 40000] [--concurrency 8] [--raw-sample 4000]
+    .venv/bin/python bench/sync.py [--sis apogee|pegase] [--students 40000] [--concurrency 8] [--raw-sample 4000]
 
-1. Starts the simulator (``flask --app run apogee-simulator``) in its own process on a free port.
-2. Raw capacity: the three per-student SOAP calls the sync makes, posted as prebuilt envelopes from
-   a thread pool of the same size, answers not parsed — what the simulator can serve here.
+1. Starts the simulator (``flask --app run apogee-simulator``, or ``pegase-simulator``) in its own
+   process on a free port.
+2. Raw capacity: the per-student calls the sync makes (Apogée: three SOAP calls posted as prebuilt
+   envelopes; Pégase: ``bench/sync_pegase.py``) from a thread pool of the same size, answers not
+   parsed — what the simulator can serve here.
 3. A first sync into a fresh SQLite database (every student created), then a second one with no
-   change in Apogée. Prints students/s, the ratio to the raw capacity, and writes the numbers to
-   ``bench/out/sync.json`` (docs/benchmarks.md quotes them).
+   change in the system. Prints students/s, the ratio to the raw capacity, and writes the numbers to
+   ``bench/out/sync.json`` (``sync-pegase.json``; docs/benchmarks.md quotes them).
 """
 import argparse
 import json
@@ -34,18 +36,23 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_simulator(students, port):
-    command = [os.path.join(ROOT, ".venv", "bin", "flask"), "--app", "run", "apogee-simulator",
+def apogee_is_up(base):
+    try:
+        return requests.get(base + "EtudiantMetier?wsdl", timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def start_simulator(students, port, system):
+    command = [os.path.join(ROOT, ".venv", "bin", "flask"), "--app", "run", system.COMMAND,
                "--students", str(students), "--port", str(port)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/services/"
+    base = system.base_url(port)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "EtudiantMetier?wsdl", timeout=2).status_code == 200:
-                return process, base
-        except requests.ConnectionError:
-            time.sleep(0.3)
+        if system.is_up(base):
+            return process, base
+        time.sleep(0.3)
     process.kill()
     raise SystemExit("the simulator did not start: " + (process.stdout.read() if process.stdout else ""))
 
@@ -87,8 +94,25 @@ def raw_capacity(base, numbers, year, concurrency):
     return len(numbers) / (time.perf_counter() - start)
 
 
+class Apogee:
+    """The Apogée side of the benchmark (``bench/sync_pegase.py`` is Pégase's)."""
+
+    COMMAND = "apogee-simulator"
+    is_up = staticmethod(apogee_is_up)
+    raw_capacity = staticmethod(raw_capacity)
+
+    @staticmethod
+    def base_url(port):
+        return f"http://127.0.0.1:{port}/services/"
+
+    @staticmethod
+    def app_config(base, concurrency):
+        return {"APOGEE_BASE_URL": base, "APOGEE_CONCURRENCY": concurrency}
+
+
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--sis", choices=("apogee", "pegase"), default="apogee")
     parser.add_argument("--students", type=int, default=40000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--raw-sample", type=int, default=4000)
@@ -96,8 +120,12 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="conpere-bench-")
     os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(workdir, "bench.db")
+    if args.sis == "pegase":
+        from bench import sync_pegase as system
+    else:
+        system = Apogee
     port = free_port()
-    simulator, base = start_simulator(args.students, port)
+    simulator, base = start_simulator(args.students, port, system)
     try:
         from flask_migrate import upgrade
 
@@ -108,7 +136,7 @@ def main():
         from seeds.catalogue import academic_year, load_reference
 
         year = academic_year()
-        app = create_app(overrides={"APOGEE_BASE_URL": base, "APOGEE_CONCURRENCY": args.concurrency,
+        app = create_app(overrides={**system.app_config(base, args.concurrency),
                                     "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"]})
         with app.app_context():
             upgrade()
@@ -118,9 +146,9 @@ def main():
 
         numbers = [f"3{i:07d}" for i in range(min(args.raw_sample, args.students))]
         sim_cpu = cpu_seconds(simulator.pid)
-        raw = raw_capacity(base, numbers, year, args.concurrency)
+        raw = system.raw_capacity(base, numbers, year, args.concurrency)
         raw_cpu = (cpu_seconds(simulator.pid) - sim_cpu) / len(numbers)
-        print(f"raw capacity: {raw:.0f} students/s ({len(numbers)} students, 3 calls each; "
+        print(f"raw capacity ({args.sis}): {raw:.0f} students/s ({len(numbers)} students; "
               f"simulator CPU {1000 * raw_cpu:.2f} ms per student)", flush=True)
 
         results = {}
@@ -144,7 +172,9 @@ def main():
         results["concurrency"] = args.concurrency
         results["cpus"] = os.cpu_count()
         os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
-        with open(os.path.join(ROOT, "bench", "out", "sync.json"), "w") as out:
+        results["sis"] = args.sis
+        name = "sync.json" if args.sis == "apogee" else f"sync-{args.sis}.json"
+        with open(os.path.join(ROOT, "bench", "out", name), "w") as out:
             json.dump(results, out, indent=2)
     finally:
         simulator.terminate()

@@ -36,11 +36,11 @@ ACCOMMODATIONS = [
 ]
 
 REMEDIATIONS = [
-    ("Tutorat par un étudiant avancé", 1, Decimal("12")),
-    ("Méthodologie du travail universitaire", 1, Decimal("18")),
-    ("Expression écrite et orale", 1, Decimal("18")),
-    ("Renforcement disciplinaire", 2, Decimal("36")),
-    ("Année de licence aménagée en deux ans", 2, Decimal("72")),
+    ("Tutorat par un étudiant avancé", "Tutoring by an advanced student", 1, Decimal("12")),
+    ("Méthodologie du travail universitaire", "University study skills", 1, Decimal("18")),
+    ("Expression écrite et orale", "Written and oral expression", 1, Decimal("18")),
+    ("Renforcement disciplinaire", "Subject reinforcement", 2, Decimal("36")),
+    ("Année de licence aménagée en deux ans", "Licence year spread over two years", 2, Decimal("72")),
 ]
 
 HOUR_VOLUMES = [Decimal(h) for h in ("2", "4", "6", "10", "12", "18", "20", "24", "36", "48", "72")]
@@ -90,6 +90,11 @@ DEFAULT_CHARTER = (
     "changement de ma situation.</p>"
     "<p>L'établissement s'engage à mettre en œuvre les mesures d'accompagnement inscrites au contrat.</p>"
 )
+DEFAULT_CHARTER_EN = (
+    "<p>By validating this contract, I undertake to attend the courses and the support measures it "
+    "lists, and to inform the director of studies of any change in my situation.</p>"
+    "<p>The university undertakes to provide the support measures written in the contract.</p>"
+)
 
 
 def academic_year(today=None):
@@ -110,6 +115,7 @@ def load_reference(institution_name="Université", today=None):
                 current_year=year,
                 diploma_types="L",
                 charter_html=DEFAULT_CHARTER,
+                charter_html_en=DEFAULT_CHARTER_EN,
             )
         )
         added += 1
@@ -125,8 +131,8 @@ def load_reference(institution_name="Université", today=None):
             )
             added += 1
     if not db.session.scalar(select(Remediation.id).limit(1)):
-        for label, kind, hours in REMEDIATIONS:
-            db.session.add(Remediation(label=label, kind=kind, hours=hours))
+        for label, label_en, kind, hours in REMEDIATIONS:
+            db.session.add(Remediation(label=label, label_en=label_en, kind=kind, hours=hours))
             added += 1
     known_hours = set(db.session.scalars(select(HourVolume.hours)).all())
     for hours in HOUR_VOLUMES:

@@ -75,4 +75,7 @@ def _check_free(host, port):
 
 
 def init_app(app):
+    from simulators.pegase.cli import pegase_simulator_command
+
     app.cli.add_command(simulator_command)
+    app.cli.add_command(pegase_simulator_command)

@@ -15,6 +15,19 @@ CONFIGURERS = ("referent", "admin")
 ADMIN = ("admin",)
 AUDITORS = ("admin", "dpo")  # the read log: administrators and the data protection officer
 NOBODY = ()
+# Users who see the same pages as another (visiting them once per role is enough).
+SAME_ROLE_AS = {"student2": "student", "detu2": "detu"}
+
+
+def one_user_per_role(allowed):
+    """The first allowed user of each role (anonymous counts as one)."""
+    seen, users = set(), []
+    for user in USERS:
+        role = SAME_ROLE_AS.get(user, user)
+        if user in allowed and role not in seen:
+            seen.add(role)
+            users.append(user)
+    return users
 
 
 @dataclass
@@ -38,12 +51,15 @@ class Route:
         return self.data(facts) if callable(self.data) else self.data
 
 
-def model_view(prefix, allowed, routes, pk=lambda f: 1, action=None):
+def model_view(prefix, allowed, routes, pk=lambda f: 1, action=None, related=None):
     """The routes of a Flask-AppBuilder ModelView registered under ``prefix`` (e.g. "/settingsview").
 
-    ``routes`` is the view's ``include_route_methods``; ``pk`` builds the id of an existing row.
+    ``routes`` is the view's ``include_route_methods``; ``pk`` builds the id of an existing row;
+    ``related`` names a relation filter column when the list has one (``/related/<col_name>``, JSON).
     """
     table = []
+    if related:
+        table.append(Route(f"{prefix}/related/<col_name>", "GET", allowed, f"{prefix}/related/{related}?q=a"))
     if "list" in routes:
         table.append(Route(f"{prefix}/list/", "GET", allowed))
     if "show" in routes:

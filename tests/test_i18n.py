@@ -5,7 +5,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "lazy_formatter_gettext": None}
 
 
 def source_messages():
@@ -17,16 +18,42 @@ def source_messages():
     return found
 
 
-def test_every_message_has_a_french_translation():
-    with open(os.path.join(ROOT, "translations/fr/LC_MESSAGES/messages.po"), "rb") as f:
+def translated(path):
+    with open(os.path.join(ROOT, path), "rb") as f:
         catalog = read_po(f, locale="fr")
-    translated = {
+    return {
         (m.id if isinstance(m.id, str) else m.id[0])
         for m in catalog
         if m.id and "fuzzy" not in m.flags and (m.string if isinstance(m.string, str) else all(m.string))
     }
-    missing = sorted(source_messages() - translated)
+
+
+def test_every_message_has_a_french_translation():
+    missing = sorted(source_messages() - translated("translations/fr/LC_MESSAGES/messages.po"))
     assert not missing, f"{len(missing)} texts lack a French translation (make i18n-extract): {missing[:20]}"
+
+
+def fab_messages():
+    """The texts of the installed Flask-AppBuilder, as `make i18n-fab-extract` finds them."""
+    import flask_appbuilder
+
+    fab = os.path.dirname(flask_appbuilder.__file__)
+    method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.do"}}
+    return {m if isinstance(m, str) else m[0]
+            for _, _, m, _, _ in extract_from_dir(fab, method_map, options, keywords=KEYWORDS)}
+
+
+def test_every_flask_appbuilder_text_has_our_french_translation():
+    """Flask-AppBuilder's own French is out of date (« Afficer le record »): ours covers all its texts."""
+    missing = sorted(fab_messages() - translated("translations/fab/fr/LC_MESSAGES/messages.po"))
+    assert not missing, f"{len(missing)} Flask-AppBuilder texts lack our French (make i18n-fab-extract): {missing[:20]}"
+
+
+def test_flask_appbuilder_pages_read_our_french(login):
+    page = login("admin").get("/users/list/").get_data(as_text=True)
+    assert "<h1>Utilisateurs</h1>" in page and "Rechercher" in page and "Ajouter un filtre" in page
+    assert "Listez" not in page and "Ajouter un filter" not in page
 
 
 def test_pages_are_french_by_default_and_english_on_request(login):

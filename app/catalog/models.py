@@ -33,6 +33,7 @@ class Settings(Model):
     # A second contract for the second programme of a double enrolment known to Apogée (V3).
     double_enrolment_contracts = Column(Boolean, nullable=False, default=False, server_default=false())
     charter_html = Column(Text, nullable=False, default="")
+    charter_html_en = Column(Text)  # the charter in English; empty: English readers see the French one
     pec_url = Column(String(500))
     contact_email = Column(String(200))
     # Notifications and documents: "immediate" or "digest" (one daily e-mail per DETU).
@@ -43,6 +44,10 @@ class Settings(Model):
     # year, then anonymised; the log of staff reads is kept this many months.
     retention_years = Column(Integer, nullable=False, default=5, server_default="5")
     read_log_retention_months = Column(Integer, nullable=False, default=12, server_default="12")
+
+    def charter_for(self, locale="fr"):
+        """The charter in the reader's language, the French one when it has no translation."""
+        return self.charter_html_en if locale == "en" and self.charter_html_en else self.charter_html
 
     @property
     def diploma_type_list(self):
@@ -80,6 +85,14 @@ class Accommodation(Model):
     max_hours = Column(Numeric(6, 1))
     # Health-related needs are sensitive data: never a selection key on their own (data protection).
     health_related = Column(Boolean, nullable=False, default=False)
+    # The student information system's codes (Pégase's « régimes spéciaux d'études ») that tick this
+    # need in a new contract, comma-separated; empty: its own code.
+    sis_codes = Column(String(200))
+
+    @property
+    def matching_codes(self):
+        codes = {c.strip().upper() for c in (self.sis_codes or "").split(",") if c.strip()}
+        return codes or {self.code.upper()}
 
     def display_label(self, locale="fr"):
         return (self.label_en if locale == "en" and self.label_en else self.label) or self.code
@@ -94,9 +107,13 @@ class Remediation(Model):
     __tablename__ = "remediation"
     id = Column(Integer, primary_key=True)
     label = Column(String(250), nullable=False)
+    label_en = Column(String(250))
     kind = Column(Integer, nullable=False, default=1)  # 1 or 2
     hours = Column(Numeric(6, 1))
     active = Column(Boolean, nullable=False, default=True)
+
+    def display_label(self, locale="fr"):
+        return self.label_en if locale == "en" and self.label_en else self.label
 
     def __repr__(self):
         return f"{self.label} (type {self.kind})"
@@ -123,6 +140,11 @@ class HelpText(Model):
     field = Column(String(64), nullable=False)
     language = Column(String(5), nullable=False)
     html = Column(Text, nullable=False, default="")
+
+    @property
+    def text(self):
+        """(language, html): pages show the text marked with its language."""
+        return self.language, self.html
 
     def __repr__(self):
         return f"{self.field} ({self.language})"

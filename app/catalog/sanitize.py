@@ -3,8 +3,9 @@ import nh3
 
 from app.security.urls import is_link_target
 
+# What the editor (Trix, app/ui/richtext.py) writes is kept: its blocks are <div>, its headings <h2>.
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "i", "li", "ol", "p",
+    "a", "abbr", "b", "blockquote", "br", "code", "div", "em", "h2", "h3", "h4", "i", "li", "ol", "p",
     "span", "strong", "u", "ul",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "span": {"lang"}}

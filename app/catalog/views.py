@@ -2,12 +2,12 @@
 import re
 
 from flask import flash, g, redirect
-from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from markupsafe import Markup
+from wtforms import BooleanField, SelectField
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from app import policy
 from app.catalog.models import (
@@ -22,7 +22,9 @@ from app.catalog.models import (
 from app.catalog.sanitize import clean_html
 from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
-from app.guarded import GuardedActions
+from app.ui.display import choice, in_language
+from app.ui.modelviews import ProjectModelView
+from app.ui.richtext import RichTextField
 from app.security.urls import WebUrl, web_links_only
 
 DIPLOMA_TYPE = re.compile(rf"^{DIPLOMA_TYPE_PATTERN}$")
@@ -61,7 +63,54 @@ def checkboxes(validators=None, **labels):
     return {name: BooleanField(label, validators=validators or []) for name, label in labels.items()}
 
 
-class ConfigView(GuardedActions, ModelView):
+REMEDIATION_KINDS = {1: _l("Type 1"), 2: _l("Type 2")}
+DETU_NOTIFICATIONS = {"immediate": _l("One e-mail per contract started or validated"),
+                      "digest": _l("One daily digest per director of studies")}
+LANGUAGES = {"fr": _l("French"), "en": _l("English")}
+STUDENT_FORM, DETU_FORM, CONTRACT_PAGE = _l("student's form"), _l("director of studies' form"), _l("contract page")
+NOTICE_PAGES = _l("students' pages until read, and « My data »")
+# Each help text's field: its label and the page where its « Help » bubble shows.
+HELP_FIELDS = {
+    "study_plan": (_l("Study plan"), STUDENT_FORM),
+    "accommodations": (_l("Specific needs"), STUDENT_FORM),
+    "needs_details": (_l("Details of the specific needs"), STUDENT_FORM),
+    "gap_year": (_l("Gap period (césure)"), STUDENT_FORM),
+    "second_programme": (_l("Double enrolment"), STUDENT_FORM),
+    "pec": (_l("Experience and skills portfolio (PEC)"), STUDENT_FORM),
+    "charter": (_l("Charter"), STUDENT_FORM),
+    "remediations": (_l("Remediation (« oui si »)"), DETU_FORM),
+    "support_hours": (_l("Subject support (hours)"), DETU_FORM),
+    "advance_courses": (_l("Courses taken in advance (« en crédit »)"), DETU_FORM),
+    "path_notes": (_l("Features of the path"), DETU_FORM),
+    "comment": (_l("Guidance counsellor's comment"), CONTRACT_PAGE),
+    "privacy_notice": (_l("Information notice on personal data"), NOTICE_PAGES),
+}
+
+
+def help_field(key):
+    label, where = HELP_FIELDS.get(key, (key, None))
+    if where is None:
+        return key
+    return Markup('{} <span class="text-muted">— {}</span>').format(label, where)
+
+
+def rich_text(language):
+    """A formatter showing sanitised rich text as it reads, marked with its language."""
+
+    def formatter(html):
+        if not html:
+            return ""
+        return Markup('<div class="richtext-view" lang="{}">{}</div>').format(language, Markup(clean_html(html)))
+
+    return formatter
+
+
+def help_text(pair):
+    language, html = pair
+    return rich_text(language)(html)
+
+
+class ConfigView(ProjectModelView):
     """Base for configuration pages: referents and admins only, also inside actions."""
 
     def _refuse_unless_configurer(self):
@@ -75,7 +124,8 @@ class SettingsView(ConfigView):
     datamodel = SQLAInterface(Settings)
     include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
-    list_title = show_title = edit_title = _l("Settings")
+    list_title = show_title = _l("General settings")
+    edit_title = _l("Change the general settings")
     list_columns = ["institution_name", "current_year", "diploma_types", "reorientation_allowed"]
     edit_columns = [
         "institution_name",
@@ -85,6 +135,7 @@ class SettingsView(ConfigView):
         "reorientation_profile_code",
         "double_enrolment_contracts",
         "charter_html",
+        "charter_html_en",
         "pec_url",
         "contact_email",
         "detu_notification",
@@ -100,8 +151,9 @@ class SettingsView(ConfigView):
         "diploma_types": _l("Diploma types"),
         "reorientation_allowed": _l("Reorientation allowed"),
         "reorientation_profile_code": _l("Reorientation profile code"),
+        "charter_html": _l("Charter (French)"),
+        "charter_html_en": _l("Charter (English)"),
         "double_enrolment_contracts": _l("A contract for each programme of a double enrolment"),
-        "charter_html": _l("Charter"),
         "pec_url": _l("PEC link"),
         "contact_email": _l("Contact e-mail"),
         "detu_notification": _l("E-mails to directors of studies"),
@@ -110,13 +162,15 @@ class SettingsView(ConfigView):
         "retention_years": _l("Contracts kept in full (years)"),
         "read_log_retention_months": _l("Log of staff reads kept (months)"),
     }
-    formatters_columns = {"logo": logo_summary}
+    formatters_columns = {"logo": logo_summary, "charter_html": rich_text("fr"), "charter_html_en": rich_text("en"),
+                          "detu_notification": choice(DETU_NOTIFICATIONS)}
     description_columns = {
         "current_year": _l("2026 means the academic year 2026-2027."),
         "diploma_types": _l("Apogée diploma type codes that get contracts, separated by commas."),
         "reorientation_profile_code": _l("Apogée profile code of a secondary registration that opens a reorientation contract."),
+        "charter_html": _l("Students accept it before validating their contract; it is kept with each contract."),
+        "charter_html_en": _l("Shown to students who read ConPeRe in English; empty: they read the French one."),
         "double_enrolment_contracts": _l("A student with a secondary registration known to Apogée may then start a second contract, signed by that programme's directors of studies."),
-        "charter_html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed."),
         "retention_years": _l("After this many years following its academic year, a contract is anonymised: its free texts are emptied and nothing links it to the student any more; its figures stay for statistics."),
         "read_log_retention_months": _l("Lines of the log of who read which contract are deleted after this many months."),
         "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
@@ -130,10 +184,9 @@ class SettingsView(ConfigView):
         "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {
-        "charter_html": TextAreaField(_l("Charter"), validators=[web_links_only], render_kw={"rows": 12}),
-        "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=[
-            ("immediate", _l("One e-mail per contract started or validated")),
-            ("digest", _l("One daily digest per director of studies"))]),
+        "charter_html": RichTextField(_l("Charter (French)"), validators=[web_links_only]),
+        "charter_html_en": RichTextField(_l("Charter (English)"), validators=[web_links_only]),
+        "detu_notification": SelectField(_l("E-mails to directors of studies"), choices=list(DETU_NOTIFICATIONS.items())),
         "logo": LogoField(_l("Logo")),
         **checkboxes([profile_code_when_reorientation], reorientation_allowed=_l("Reorientation allowed")),
         **checkboxes(double_enrolment_contracts=_l("A contract for each programme of a double enrolment")),
@@ -141,13 +194,15 @@ class SettingsView(ConfigView):
 
     def pre_update(self, item):
         item.charter_html = clean_html(item.charter_html)
+        item.charter_html_en = clean_html(item.charter_html_en) or None
         item.diploma_types = ",".join(t.strip() for t in item.diploma_types.split(",") if t.strip())
 
 
 class CampaignView(ConfigView):
     datamodel = SQLAInterface(Campaign)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
-    list_title = _l("Campaigns")
+    list_title, show_title = _l("Campaigns"), _l("Campaign")
+    add_title, edit_title = _l("New campaign"), _l("Change the campaign")
     base_order = ("year", "desc")
     list_columns = add_columns = edit_columns = show_columns = ["year", "opens_on", "closes_on"]
     label_columns = {"year": _l("Academic year"), "opens_on": _l("Opens on"), "closes_on": _l("Closes on")}
@@ -161,10 +216,11 @@ class AccommodationView(ConfigView):
     include_route_methods = {"list", "show", "edit", "action_post"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     method_permission_name = {"activate": "edit", "deactivate": "edit"}
-    list_title = _l("Specific needs")
+    list_title, show_title, edit_title = _l("Specific needs"), _l("Specific need"), _l("Change the specific need")
     base_order = ("position", "asc")
     list_columns = ["code", "label", "active", "hours_required", "max_hours", "health_related"]
-    edit_columns = ["label", "label_en", "active", "position", "hours_required", "max_hours", "health_related"]
+    edit_columns = ["label", "label_en", "active", "position", "hours_required", "max_hours", "health_related",
+                    "sis_codes"]
     show_columns = ["code"] + edit_columns
     search_columns = ["code", "label", "active"]
     label_columns = {
@@ -176,11 +232,17 @@ class AccommodationView(ConfigView):
         "hours_required": _l("Hour volume required"),
         "max_hours": _l("Maximum hours"),
         "health_related": _l("Health-related"),
+        "sis_codes": _l("Codes in Pégase"),
     }
     description_columns = {
         "health_related": _l("Health-related needs are never offered as a list filter (data protection)."),
+        "sis_codes": _l("The codes of Pégase's « régimes spéciaux d'études » (e.g. RSE07) that tick this need "
+                        "in a new contract, separated by commas. Empty: the need's own code."),
     }
-    validators_columns = {"max_hours": [positive]}
+    validators_columns = {"max_hours": [positive], "sis_codes": [Optional(), Length(max=200), Regexp(
+        r"^\s*[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*\s*$",
+        message=_l("Codes of letters, digits and hyphens, separated by commas."))]}
+    formatters_columns = {"label_en": in_language("en")}
     edit_form_extra_fields = checkboxes(
         active=_l("Active"), hours_required=_l("Hour volume required"), health_related=_l("Health-related")
     )
@@ -207,13 +269,17 @@ class AccommodationView(ConfigView):
 class RemediationView(ConfigView):
     datamodel = SQLAInterface(Remediation)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
-    list_title = _l("Remediations")
-    list_columns = add_columns = edit_columns = show_columns = ["label", "kind", "hours", "active"]
-    search_columns = ["label", "kind", "active"]
-    label_columns = {"label": _l("Label"), "kind": _l("Type"), "hours": _l("Hours"), "active": _l("Active")}
+    list_title, show_title = _l("Remediations"), _l("Remediation")
+    add_title, edit_title = _l("New remediation"), _l("Change the remediation")
+    list_columns = add_columns = edit_columns = show_columns = ["label", "label_en", "kind", "hours", "active"]
+    search_columns = ["label", "label_en", "kind", "active"]
+    label_columns = {"label": _l("Label (French)"), "label_en": _l("Label (English)"), "kind": _l("Type"),
+                     "hours": _l("Hours"), "active": _l("Active")}
+    description_columns = {"label_en": _l("Shown to students and staff who read ConPeRe in English.")}
+    formatters_columns = {"label_en": in_language("en"), "kind": choice(REMEDIATION_KINDS)}
     validators_columns = {"hours": [positive]}
     add_form_extra_fields = edit_form_extra_fields = {
-        "kind": SelectField(_l("Type"), choices=[(1, _l("Type 1")), (2, _l("Type 2"))], coerce=int),
+        "kind": SelectField(_l("Type"), choices=list(REMEDIATION_KINDS.items()), coerce=int),
         **checkboxes(active=_l("Active")),
     }
 
@@ -221,7 +287,8 @@ class RemediationView(ConfigView):
 class HourVolumeView(ConfigView):
     datamodel = SQLAInterface(HourVolume)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
-    list_title = _l("Hour volumes")
+    list_title, show_title = _l("Hour volumes"), _l("Hour volume")
+    add_title, edit_title = _l("New hour volume"), _l("Change the hour volume")
     base_order = ("hours", "asc")
     list_columns = add_columns = edit_columns = show_columns = ["hours", "label"]
     label_columns = {"hours": _l("Hours"), "label": _l("Label")}
@@ -232,14 +299,21 @@ class HelpTextView(ConfigView):
     datamodel = SQLAInterface(HelpText)
     include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
-    list_title = _l("Help texts")
-    list_columns = ["field", "language"]
+    list_title, show_title, edit_title = _l("Help texts"), _l("Help text"), _l("Change the help text")
+    base_order = ("field", "asc")
+    list_columns = ["field", "language", "text"]
     edit_columns = ["html"]
-    show_columns = ["field", "language", "html"]
+    show_columns = ["field", "language", "text"]
     search_columns = ["field", "language"]
-    label_columns = {"field": _l("Form field"), "language": _l("Language"), "html": _l("Text")}
-    description_columns = {"html": _l("HTML: paragraphs, lists, emphasis and links are kept; anything else is removed.")}
-    edit_form_extra_fields = {"html": TextAreaField(_l("Text"), validators=[web_links_only], render_kw={"rows": 12})}
+    label_columns = {"field": _l("Field, and where its help shows"), "language": _l("Language"),
+                     "html": _l("Text"), "text": _l("Text")}
+    formatters_columns = {"field": help_field, "language": choice(LANGUAGES), "text": help_text}
+    search_form_extra_fields = {
+        "field": SelectField(_l("Field"), choices=[(key, label) for key, (label, _where) in HELP_FIELDS.items()]),
+        "language": SelectField(_l("Language"), choices=list(LANGUAGES.items())),
+    }
+    description_columns = {"html": _l("Shown in a « Help » bubble next to the field.")}
+    edit_form_extra_fields = {"html": RichTextField(_l("Text"), validators=[web_links_only])}
 
     def pre_update(self, item):
         item.html = clean_html(item.html)

@@ -66,14 +66,20 @@ def _identity(contract):
     }
 
 
+def _need(item):
+    need = {"code": item.accommodation.code, "label": item.accommodation.label,
+            "label_en": item.accommodation.label_en or "", "hours": _number(item.hours)}
+    if item.sis_source:  # « issu de Pégase »: only then, so that other documents keep their fingerprint
+        need["sis_source"] = item.sis_source
+    return need
+
+
 def _student_part(contract):
     charter = contract.charter_version
     return {
         "study_plan": contract.study_plan or "",
         "needs": [
-            {"code": a.accommodation.code, "label": a.accommodation.label, "label_en": a.accommodation.label_en or "",
-             "hours": _number(a.hours)}
-            for a in contract.accommodations
+            _need(a) for a in contract.accommodations
         ],
         "needs_details": contract.needs_details or "",
         "gap_year": contract.gap_year,
@@ -186,7 +192,7 @@ def view(document, contract):
         year=d["year"], kind=d["kind"], study_plan=d["study_plan"],
         accommodations=[
             SimpleNamespace(accommodation=_Catalogued(code=n["code"], label=n["label"], label_en=n["label_en"]),
-                            hours=_decimal(n["hours"]))
+                            hours=_decimal(n["hours"]), sis_source=n.get("sis_source"))
             for n in d["needs"]
         ],
         needs_details=d["needs_details"],

@@ -7,6 +7,9 @@ STATUS_LABELS = {
     "returned": _l("Returned to the student"),
     "signed": _l("Signed"),
 }
+# What the student reads about their own contract (« Renvoyé à l'étudiant » would speak of them).
+STUDENT_STATUS_LABELS = dict(STATUS_LABELS, submitted=_l("Validated, awaiting signature"),
+                             returned=_l("Returned to you for changes"))
 KIND_LABELS = {
     "initial": _l("Annual contract"),
     "reorientation": _l("Reorientation contract"),

@@ -158,6 +158,7 @@ class ContractAccommodation(Model):
     accommodation_id = Column(Integer, ForeignKey("accommodation.id"), nullable=False)
     accommodation = relationship("Accommodation", lazy="joined")
     hours = Column(Numeric(6, 1))
+    sis_source = Column(String(16))  # "Pégase" when ticked from the student information system
 
 
 class ContractRemediation(Model):

@@ -8,6 +8,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from app import policy
+from app import roles as R
 from app.catalog.service import current_year, help_texts, hour_volumes
 from app.contracts import changes, document, editing, forms, listing, loading, panels, workflow
 from app.contracts.bulk_views import BulkActions
@@ -299,6 +300,13 @@ def register(appbuilder):
         ContractsView, "Contract list", href="/contracts/list/", label=_l("Contract list"), icon="fa-list",
         category="Contracts", category_label=_l("Contracts"),
     )
-    appbuilder.add_view(MyContractView, "My contract", href="/my/contract/", label=_l("My contract"), icon="fa-file-signature")
-    appbuilder.add_link("My contracts", href="/my/contracts/", label=_l("My contracts"), icon="fa-folder-open")
-    appbuilder.add_link("Useful contacts", href="/my/contacts/", label=_l("Help and contacts"), icon="fa-address-book")
+    # A student's pages, in a student's menu only (an administrator holds every permission).
+    def is_student():
+        return policy.has_role(g.user, R.STUDENT)
+
+    appbuilder.add_view(MyContractView, "My contract", href="/my/contract/", label=_l("My contract"),
+                        icon="fa-file-signature", menu_cond=is_student)
+    appbuilder.add_link("My contracts", href="/my/contracts/", label=_l("My contracts"), icon="fa-folder-open",
+                        cond=is_student)
+    appbuilder.add_link("Useful contacts", href="/my/contacts/", label=_l("Help and contacts"),
+                        icon="fa-address-book", cond=is_student)

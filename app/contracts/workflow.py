@@ -27,6 +27,7 @@ from app.contracts.models import (
 )
 from app.extensions import db
 from app.people.models import utcnow
+from app.sis.prefill import prefill_needs
 
 REASON_MAX_LENGTH = 2000
 
@@ -150,6 +151,7 @@ def start_contract(student, year, kind, actor, impersonator=None):
                 contract.accommodations.append(
                     ContractAccommodation(accommodation=item.accommodation, hours=item.hours)
                 )
+    prefill_needs(contract, registration)  # the arrangements the student information system knows
     second = second_programme_from_registrations(student, year, registration.programme_id)
     if second:
         for name, value in second.items():

@@ -58,7 +58,7 @@ CONTRACT_COLUMNS = [
     Column(_l("Year"), 8), Column(_l("Academic year"), 13), Column(_l("Contract"), 22),
     Column(_l("Reorientation"), 13), Column(_l("Status"), 24), Column(_l("Started on"), 18),
     Column(_l("Validated on"), 18), Column(_l("Signed on"), 18), Column(_l("Signed by"), 22),
-    Column(_l("Return reason"), 30), Column(_l("Régime code"), 11), Column(_l("Régime"), 20),
+    Column(_l("Return reason"), 30), Column(_l("Enrolment scheme code"), 11), Column(_l("Enrolment scheme"), 20),
     Column(_l("Repeating"), 11), Column(_l("Gap period"), 16), Column(_l("Gap period details"), 30),
     Column(_l("Double enrolment: programme"), 28), Column(_l("Double enrolment: level"), 12),
     Column(_l("Double enrolment: institution"), 24), Column(_l("Double enrolment from Apogée"), 14),

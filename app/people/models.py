@@ -160,8 +160,16 @@ class Registration(Model):
     is_repeating = Column(Boolean, nullable=False, default=False)
     oui_si_category = Column(String(100))
     adjusted_path = Column(String(100))  # cursus aménagé
+    # Pégase only: the « régimes spéciaux d'études » codes of the registration (RSE…, comma-separated)
+    # and its parallel course (cursusParallele, CUP…).
+    arrangement_codes = Column(String(200))
+    parallel_course = Column(String(16))
     is_cancelled = Column(Boolean, nullable=False, default=False)
     updated_at = Column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def arrangements(self):
+        return [code for code in (self.arrangement_codes or "").split(",") if code]
 
     def __repr__(self):
         kind = "1re" if self.is_primary else "2de"

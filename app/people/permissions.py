@@ -7,5 +7,9 @@ PEOPLE_VIEWS = (
 )
 
 PERMISSIONS = {
-    R.REFERENT: [(PEOPLE_VIEWS, "can_.*"), ("Reference data|Assignments", "menu_access")],
+    R.REFERENT: [
+        (PEOPLE_VIEWS, "can_.*"),
+        ("Reference data|Faculties|Programmes|Students|Registrations", "menu_access"),
+        ("Assignments|Directors of studies|Referent teachers|Student offices", "menu_access"),
+    ],
 }

@@ -1,6 +1,5 @@
 """Referents' pages on the data from Apogée (read-only lists) and on the three assignments."""
 from flask import current_app
-from flask_appbuilder import ModelView
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotStartsWith
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -11,6 +10,7 @@ from wtforms.validators import ValidationError
 
 from app import roles as R
 from app.extensions import db
+from app.ui.modelviews import ProjectModelView, ReadOnlyModelView
 from app.people.models import (
     ANONYMOUS_PREFIX,
     DetuAssignment,
@@ -21,9 +21,6 @@ from app.people.models import (
     Student,
     TeacherAssignment,
 )
-
-READ_ONLY = ["can_list", "can_show"]
-READ_ONLY_ROUTES = {"list", "show"}
 
 LABELS = {
     "code": _l("Code"),
@@ -48,7 +45,7 @@ LABELS = {
     "year": _l("Academic year"),
     "is_primary": _l("Primary registration"),
     "profile_code": _l("Profile code"),
-    "regime_label": _l("Régime"),
+    "regime_label": _l("Enrolment scheme"),
     "is_repeating": _l("Repeating"),
     "is_cancelled": _l("Cancelled"),
     "oui_si_category": _l("« Oui si » category"),
@@ -57,32 +54,26 @@ LABELS = {
 }
 
 
-class FacultyView(ModelView):
-    include_route_methods = READ_ONLY_ROUTES
+class FacultyView(ReadOnlyModelView):
     datamodel = SQLAInterface(Faculty)
-    base_permissions = READ_ONLY
-    list_title = _l("Faculties")
+    list_title, show_title = _l("Faculties"), _l("Faculty")
     list_columns = show_columns = ["code", "label", "active"]
     search_columns = ["code", "label", "active"]
     label_columns = LABELS
 
 
-class ProgrammeView(ModelView):
-    include_route_methods = READ_ONLY_ROUTES
+class ProgrammeView(ReadOnlyModelView):
     datamodel = SQLAInterface(Programme)
-    base_permissions = READ_ONLY
-    list_title = _l("Programmes")
+    list_title, show_title = _l("Programmes"), _l("Programme")
     list_columns = ["step_code", "step_version", "label", "diploma_type", "level", "faculty.label", "active"]
     show_columns = ["step_code", "step_version", "label", "diploma_code", "diploma_type", "level", "faculty", "active"]
     search_columns = ["step_code", "label", "diploma_type", "level", "faculty", "active"]
     label_columns = LABELS
 
 
-class StudentView(ModelView):
-    include_route_methods = READ_ONLY_ROUTES
+class StudentView(ReadOnlyModelView):
     datamodel = SQLAInterface(Student)
-    base_permissions = READ_ONLY
-    list_title = _l("Students")
+    list_title, show_title = _l("Students"), _l("Student")
     list_columns = ["student_number", "last_name", "first_name", "email"]
     show_columns = ["student_number", "ine", "last_name", "first_name", "birth_date", "email", "directory_login"]
     search_columns = ["student_number", "last_name", "first_name", "ine"]
@@ -91,11 +82,9 @@ class StudentView(ModelView):
     base_filters = [["student_number", FilterNotStartsWith, ANONYMOUS_PREFIX]]
 
 
-class RegistrationView(ModelView):
-    include_route_methods = READ_ONLY_ROUTES
+class RegistrationView(ReadOnlyModelView):
     datamodel = SQLAInterface(Registration)
-    base_permissions = READ_ONLY
-    list_title = _l("Registrations")
+    list_title, show_title = _l("Registrations"), _l("Registration")
     base_order = ("year", "desc")
     list_columns = ["year", "student", "programme", "is_primary", "profile_code", "regime_label", "is_repeating", "is_cancelled"]
     show_columns = list_columns + ["oui_si_category", "adjusted_path"]
@@ -137,27 +126,47 @@ class StudentNumberField(StringField):
             raise ValidationError(_l("No student has this student number."))
 
 
-def _assignment_view(model, role, target, target_label, title, extra_fields=None):
-    class AssignmentView(ModelView):
-        datamodel = SQLAInterface(model)
-        include_route_methods = {"list", "show", "add", "edit", "delete"}
-        list_title = title
-        list_columns = add_columns = edit_columns = show_columns = ["user", target]
-        search_columns = ["user"]
-        label_columns = dict(LABELS, **{target: target_label})
-        add_form_query_rel_fields = edit_form_query_rel_fields = {"user": [["id", _FilterUserRole, role]]}
-        add_form_extra_fields = edit_form_extra_fields = extra_fields
+class AssignmentView(ProjectModelView):
+    """Who is assigned to what: the user picked among the accounts holding the role (``role``)."""
 
-    AssignmentView.__name__ = AssignmentView.__qualname__ = f"{model.__name__}View"
-    return AssignmentView
+    include_route_methods = {"list", "show", "add", "edit", "delete"}
+    search_columns = ["user"]
+    label_columns = LABELS
+    role = None
+
+    def __init__(self, **kwargs):
+        self.list_columns = self.add_columns = self.edit_columns = self.show_columns = ["user", self.target]
+        self.add_form_query_rel_fields = self.edit_form_query_rel_fields = self.search_form_query_rel_fields = {
+            "user": [["id", _FilterUserRole, self.role]]
+        }
+        super().__init__(**kwargs)
 
 
-DetuAssignmentView = _assignment_view(DetuAssignment, R.DETU, "programme", _l("Programme"), _l("Directors of studies"))
-TeacherAssignmentView = _assignment_view(
-    TeacherAssignment, R.TEACHER, "student", _l("Student number"), _l("Referent teachers"),
-    extra_fields={"student": StudentNumberField(_l("Student number"))},
-)
-RegistrarAssignmentView = _assignment_view(RegistrarAssignment, R.REGISTRAR, "faculty", _l("Faculty"), _l("Student offices"))
+class DetuAssignmentView(AssignmentView):
+    datamodel = SQLAInterface(DetuAssignment)
+    role, target = R.DETU, "programme"
+    search_columns = ["user", "programme"]
+    list_title, show_title = _l("Directors of studies"), _l("Director of studies")
+    add_title, edit_title = _l("New director of studies"), _l("Change the director of studies")
+
+
+class TeacherAssignmentView(AssignmentView):
+    datamodel = SQLAInterface(TeacherAssignment)
+    role, target = R.TEACHER, "student"
+    search_columns = ["user", "student"]
+    related_search_columns = {"student": ["student_number", "last_name", "first_name"]}
+    label_columns = dict(LABELS, student=_l("Student"))
+    list_title, show_title = _l("Referent teachers"), _l("Referent teacher")
+    add_title, edit_title = _l("New referent teacher"), _l("Change the referent teacher")
+    add_form_extra_fields = edit_form_extra_fields = {"student": StudentNumberField(_l("Student number"))}
+
+
+class RegistrarAssignmentView(AssignmentView):
+    datamodel = SQLAInterface(RegistrarAssignment)
+    role, target = R.REGISTRAR, "faculty"
+    search_columns = ["user", "faculty"]
+    list_title, show_title = _l("Student offices"), _l("Student office")
+    add_title, edit_title = _l("New student office"), _l("Change the student office")
 
 
 def register(appbuilder):

@@ -109,5 +109,7 @@ class MyDataView(BaseView):
 
 def register(appbuilder):
     appbuilder.add_view(ReadLogView, "Contract reads", href="/privacy/reads/", label=_l("Who read which contract"),
-                        icon="fa-eye", category="Data protection", category_label=_l("Data protection"))
-    appbuilder.add_view(MyDataView, "My data", href="/my/data/", label=_l("My data"), icon="fa-user-shield")
+                        icon="fa-eye", category="Data protection", category_label=_l("GDPR"))
+    # In a student's menu only: an administrator holds the permission but has no data of a student.
+    appbuilder.add_view(MyDataView, "My data", href="/my/data/", label=_l("My data"), icon="fa-user-shield",
+                        menu_cond=lambda: policy.has_role(g.user, R.STUDENT))

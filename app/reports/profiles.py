@@ -19,7 +19,7 @@ PROFILE_COLUMNS = [
 ]
 REGIME_COLUMNS = [
     *PROGRAMME_HEADERS,
-    Column("regime", _l("Régime"), TEXT), Column("contracts", _l("Contracts"), COUNT),
+    Column("regime", _l("Enrolment scheme"), TEXT), Column("contracts", _l("Contracts"), COUNT),
 ]
 
 
@@ -52,7 +52,7 @@ def regime_table(user, filters):
     regime = func.coalesce(Registration.regime_label, "")
     rows = _grouped(user, filters, regime.label("regime"), func.count(Contract.id), group_by=(regime,))
     unknown = str(_l("Unknown"))
-    return Table("regimes", _l("Régime d'inscription"), REGIME_COLUMNS,
+    return Table("regimes", _l("Enrolment schemes"), REGIME_COLUMNS,
                  [(*programme_cells(r), r.regime or unknown, r[-1]) for r in rows])
 
 
@@ -63,7 +63,7 @@ def build(user, filters, limit=None):
 REPORT = Report(
     name="profiles",
     title=_l("Students' profiles"),
-    description=_l("Repeating students, régime d'inscription, gap periods, double enrolments and reorientation "
+    description=_l("Repeating students, enrolment schemes, gap periods, double enrolments and reorientation "
                    "contracts, per programme."),
     build=build,
     chart=Chart("programmes", "programme", ("repeating", "gap_semester", "gap_year", "double", "reorientation")),

@@ -158,7 +158,7 @@ def register(appbuilder):
     appbuilder.add_link(
         "Act as a user",
         href="/impersonation/",
-        label=_l("Act as a user"),
+        label=_l("Act as…"),  # short: the administrator's menu fits one row at 1280 px
         icon="fa-user-secret",
         cond=lambda: impersonation.may_impersonate(g.user),
     )

@@ -21,10 +21,10 @@ from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from app.guarded import GuardedActions
 from app.security import impersonation, provisioning, sessions, throttle
 from app.security.directory import DirectoryUnavailable
 from app.extensions import db
+from app.ui.modelviews import ProjectModelView
 
 INVALID_LOGIN = _l("Wrong login or password.")
 MISSING = _l("Give your login and your password.")
@@ -112,21 +112,25 @@ class RoleOriginsMixin:
         db.session.commit()
 
 
-class UserView(RoleOriginsMixin, GuardedActions, UserDBModelView):
+class UserView(RoleOriginsMixin, ProjectModelView, UserDBModelView):
     include_route_methods = {"list", "show", "add", "edit", "delete", "userinfo"}
 
 
-class UserLDAPView(RoleOriginsMixin, GuardedActions, UserLDAPModelView):
+class UserLDAPView(RoleOriginsMixin, ProjectModelView, UserLDAPModelView):
     """Under LDAP: names and e-mail come from the directory at each login; roles may be added here."""
 
     include_route_methods = {"list", "show", "add", "edit", "delete", "userinfo"}
 
 
-class RoleView(RoleModelView):
+class RoleView(ProjectModelView, RoleModelView):
     """Roles are defined in code (app/roles.py): read-only here."""
 
     include_route_methods = {"list", "show"}
+    search_columns = ["name"]
 
 
-class GroupView(UserGroupModelView):
+class GroupView(ProjectModelView, UserGroupModelView):
     include_route_methods = {"list"}
+    search_columns = ["name", "label"]
+    label_columns = {"name": _l("Name"), "label": _l("Label"), "roles": _l("Roles"), "description": _l("Description"),
+                     "users": _l("Users")}

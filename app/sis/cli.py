@@ -65,17 +65,18 @@ def _first_line(exc):
 
 
 @click.command("sync-demo")
-@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for Apogée to answer.")
+@click.option("--wait", default=30.0, show_default=True, type=float, help="Seconds to wait for the system to answer.")
 @with_appcontext
 def sync_demo_command(wait):
-    """Load the demo university through Apogée (the simulator started with --demo), then the demo
-    accounts, assignments and contracts."""
+    """Load the demo university through the configured system, Apogée or Pégase (its simulator
+    started with --demo), then the demo accounts, assignments and contracts."""
     from app.sis.demo import load_demo_through_sis
+    from app.sis.service import system_name
 
     require_schema()
     current_app.appbuilder.sm.ensure_roles()
     accounts = load_demo_through_sis(wait)
-    click.echo("Demo loaded through Apogée. Accounts (password 'demo'): " + ", ".join(accounts))
+    click.echo(f"Demo loaded through {system_name()}. Accounts (password 'demo'): " + ", ".join(accounts))
 
 
 def init_app(app):

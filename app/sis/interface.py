@@ -65,7 +65,7 @@ class SisNotConfigured(SisError):
 @dataclass(frozen=True)
 class FacultyRecord:
     code: str
-    label: str
+    label: Optional[str]  # None: the system does not name it (Pégase): the name we hold is kept
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,8 @@ class RegistrationRecord:
     oui_si_category: Optional[str] = None
     adjusted_path: Optional[str] = None
     is_paid: bool = True
+    arrangements: tuple = ()  # codes of the « régimes spéciaux d'études » (Pégase: RSE…)
+    parallel_course: Optional[str] = None  # Pégase's cursusParallele: the parallel course's code (CUP…)
 
     @property
     def is_repeating(self):

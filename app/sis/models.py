@@ -51,6 +51,11 @@ class SyncRun(Model):
         return (end - self.started_at).total_seconds() if end and self.started_at else None
 
     @property
+    def outcome(self):
+        """The run itself: pages word what it did from its counts (``app.sis.views.run_summary``)."""
+        return self
+
+    @property
     def errors_of(self):
         """The run's id when it has errors to list (the list links to them)."""
         return self.id if self.failed or self.status == PARTIAL else None

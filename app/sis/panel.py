@@ -1,5 +1,7 @@
-"""The contract page's panel: the student's pedagogical registrations (IP) and results of the
-contract's year, read from the student information system when the page is shown, kept a few minutes.
+"""The contract page's panel: the student's pedagogical registrations (IP, or Pégase's pedagogical
+choices) and results of the contract's year, read from the student information system when the page
+is shown, kept a few minutes; with what the system said of each registration at the last sync
+(Pégase's special arrangements and parallel course) and what it cannot say.
 
 Only for those who may see the student's record (``policy.can_see_sis_record``). When the system is
 slow, down or answers something unreadable, the page still renders and the panel says why.
@@ -13,7 +15,7 @@ from markupsafe import Markup
 from app import policy
 from app.sis.cache import MISSING, TTLCache
 from app.sis.interface import SisError
-from app.sis.service import get_sis
+from app.sis.service import get_sis, system_name
 
 log = logging.getLogger(__name__)
 _cache = TTLCache()
@@ -21,26 +23,35 @@ FAILURE_TTL = 30  # seconds: a down system is not asked again at every page view
 
 # What the reader is told, by the seam's error kind (details go to the log).
 REASONS = {
-    "unavailable": _l("Apogée cannot be reached or did not answer in time."),
-    "fault": _l("Apogée answered with an error (%(code)s)."),
-    "bad-answer": _l("Apogée's answer could not be read."),
-    "not-configured": _l("The connection to Apogée is not configured."),
+    "unavailable": _l("%(system)s cannot be reached or did not answer in time."),
+    "fault": _l("%(system)s answered with an error (%(code)s)."),
+    "bad-answer": _l("%(system)s's answer could not be read."),
+    "not-configured": _l("The connection to %(system)s is not configured."),
 }
-UNEXPECTED = _l("An unexpected error occurred while reading Apogée's answer.")
+UNEXPECTED = _l("An unexpected error occurred while reading %(system)s's answer.")
+# What each system cannot give: said on the page rather than left blank or guessed.
+NOT_GIVEN = {
+    "apogee": _l("Apogée gives neither the special arrangements (« régimes spéciaux d'études ») nor a parallel "
+                 "course."),
+    "pegase": _l("Pégase gives neither the « oui si » category nor the adjusted path; the repeating year is "
+                 "counted from its registrations. Only the grades and results whose publication Pégase allows "
+                 "are shown."),
+}
 
 
 def reason_of(error):
     """The reason shown in the panel for a failure (an exception)."""
+    values = {"system": system_name(), "code": getattr(error, "code", None) or ""}
     if not isinstance(error, SisError):
-        return UNEXPECTED
-    reason = REASONS.get(error.kind, UNEXPECTED)
-    return reason % {"code": error.code or ""} if error.kind == "fault" else reason
+        return UNEXPECTED % values
+    return REASONS.get(error.kind, UNEXPECTED) % values
 
 
 def courses_for(student_number, year, programme):
     """(courses, reason of the failure) for one registration, through the cache."""
     config = current_app.config
-    key = (config.get("APOGEE_BASE_URL"), student_number, year, programme.step_code, programme.step_version)
+    key = (config.get("SIS_BACKEND"), config.get("APOGEE_BASE_URL"), config.get("PEGASE_BASE_URL"), student_number,
+           year, programme.step_code, programme.step_version)
     cached = _cache.get(key)
     if cached is not MISSING:
         return cached
@@ -68,8 +79,18 @@ def sis_record_panel(contract, user):
     blocks = []
     for registration in registrations:
         courses, error = courses_for(student.student_number, contract.year, registration.programme)
-        blocks.append({"registration": registration, "courses": courses, "error": error})
-    return Markup(render_template("sis/_record_panel.html", contract=contract, blocks=blocks))
+        blocks.append({"registration": registration, "courses": courses, "error": error,
+                       "arrangements": arrangements_of(registration)})
+    backend = current_app.config.get("SIS_BACKEND")
+    return Markup(render_template("sis/_record_panel.html", contract=contract, blocks=blocks,
+                                  system=system_name(), not_given=NOT_GIVEN.get(backend)))
+
+
+def arrangements_of(registration):
+    """[(code, the catalogue's need it ticks or None)] of a registration's special arrangements."""
+    from app.sis.prefill import matching_needs
+
+    return [(code, next(iter(matching_needs([code])), None)) for code in registration.arrangements]
 
 
 def clear_cache():

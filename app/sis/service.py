@@ -3,7 +3,10 @@ import threading
 
 from flask import current_app
 
+from app.sis.interface import SisNotConfigured
+
 _lock = threading.Lock()
+SYSTEM_NAMES = {"apogee": "Apogée", "pegase": "Pégase"}  # SIS=apogee|pegase, as users read it
 
 # Settings that make a different client when they change (tests point the app at a simulator).
 _KEYS = (
@@ -14,6 +17,12 @@ _KEYS = (
 )
 
 
+def system_name(config=None):
+    """The configured system's name, as pages and messages say it."""
+    config = current_app.config if config is None else config
+    return SYSTEM_NAMES.get(config.get("SIS_BACKEND"), "Apogée")
+
+
 def get_sis(app=None, for_pages=False):
     """The StudentInformationSystem of this app.
 
@@ -22,7 +31,8 @@ def get_sis(app=None, for_pages=False):
     """
     app = app or current_app._get_current_object()
     config = app.config
-    key = (for_pages,) + tuple(repr(config.get(name)) for name in _KEYS)
+    key = (for_pages,) + tuple(repr(config.get(name)) for name in _KEYS) + tuple(
+        repr(value) for name, value in sorted(config.items()) if name.startswith("PEGASE_"))
     cache = app.extensions.setdefault("sis_clients", {})
     with _lock:
         if key not in cache:
@@ -32,8 +42,13 @@ def get_sis(app=None, for_pages=False):
 
 def _build(config, for_pages):
     backend = config.get("SIS_BACKEND", "apogee")
+    if backend == "pegase":
+        from app.sis.pegase import PegaseSystem
+
+        overrides = dict(retries=0, read_timeout=float(config.get("PEGASE_PAGE_TIMEOUT", 5))) if for_pages else {}
+        return PegaseSystem.from_config(config, **overrides)
     if backend != "apogee":
-        raise ValueError(f"SIS_BACKEND={backend!r} is unknown (only 'apogee' exists)")
+        raise SisNotConfigured(f"SIS={backend!r} is unknown: 'apogee' or 'pegase'", code="not-configured")
     from app.sis.apogee import ApogeeSystem
 
     overrides = {}

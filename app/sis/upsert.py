@@ -98,8 +98,8 @@ def apply_faculties(catalogue, records):
         if existing is None:
             catalogue.faculty(record.code, record.label)
             changed += 1
-        elif assign(existing, label=clip(record.label, 200), active=True):
-            changed += 1
+        elif assign(existing, active=True, **({"label": clip(record.label, 200)} if record.label else {})):
+            changed += 1  # a system that names no faculty (Pégase) leaves the name we hold
     for code, faculty in catalogue.faculties.items():
         if code not in seen and faculty.active and code != UNKNOWN_FACULTY[0]:
             faculty.active = False
@@ -198,73 +198,90 @@ class Outcome:
 
 def apply_student(ctx, snapshot):
     """Upsert one student and their registrations of the year; align their contracts."""
-    session, year = ctx.session, ctx.year
     student = ctx.students.get(snapshot.student_number)
-    created = changed = False
     if snapshot.identity is None:
         if student is None:
             return Outcome(UNCHANGED)
         records = ()  # unknown to the system now: none of its registrations is active
+        created = changed = False
     else:
-        identity = snapshot.identity
-        values = dict(
-            ine=clip(identity.ine, 16), last_name=clip(identity.last_name or "?", 100),
-            first_name=clip(identity.first_name or "?", 100), birth_date=identity.birth_date,
-        )
-        if snapshot.contact is not None:
-            values.update(email=clip(snapshot.contact.email, 200),
-                          directory_login=clip(snapshot.contact.directory_login, 100))
-        if student is None:
-            student = Student(student_number=clip(snapshot.student_number, 16), **values)
-            session.add(student)
-            ctx.students[snapshot.student_number] = student
-            created = True
-        else:
-            changed = assign(student, **values)
+        student, created, changed = _upsert_identity(ctx, student, snapshot)
         records = snapshot.registrations
+    registrations_changed, cancelled = _apply_registrations(ctx, student, records)
+    changed = changed or registrations_changed
+    contracts_updated = 0
+    contracts = ctx.contracts.get(student.id, ()) if student.id is not None else ()
+    if contracts:
+        ctx.session.flush()  # new registrations need their programme_id to be compared
+        contracts_updated = sum(align_second_programme(c, student, ctx.year) for c in contracts)
+    if created or changed:
+        student.synced_at = utcnow()  # when the system last changed something for this student
+    kind = CREATED if created else (UPDATED if changed or contracts_updated else UNCHANGED)
+    return Outcome(kind, cancelled, contracts_updated)
 
+
+def _upsert_identity(ctx, student, snapshot):
+    """(student, created, changed) after writing the snapshot's identity and contact."""
+    identity = snapshot.identity
+    values = dict(
+        ine=clip(identity.ine, 16), last_name=clip(identity.last_name or "?", 100),
+        first_name=clip(identity.first_name or "?", 100), birth_date=identity.birth_date,
+    )
+    if snapshot.contact is not None:
+        values["email"] = clip(snapshot.contact.email, 200)
+        if snapshot.contact.directory_login:  # Pégase does not know it: the login we hold stays
+            values["directory_login"] = clip(snapshot.contact.directory_login, 100)
+    if student is not None:
+        return student, False, assign(student, **values)
+    student = Student(student_number=clip(snapshot.student_number, 16), **values)
+    ctx.session.add(student)
+    ctx.students[snapshot.student_number] = student
+    return student, True, False
+
+
+def _chosen_records(records, year):
+    """One record per programme of the year: Apogée may keep a cancelled row beside the active one."""
     chosen = {}
     for record in records:
         if record.year != year:
             continue
         previous = chosen.get(record.programme.key)
-        # Apogée may keep a cancelled row beside the active one of the same programme.
         if previous is None or (previous.is_cancelled and not record.is_cancelled):
             chosen[record.programme.key] = record
+    return chosen
+
+
+def _registration_values(record):
+    return dict(
+        is_primary=record.is_primary, profile_code=clip(record.profile_code, 16),
+        regime_code=clip(record.regime_code, 8), regime_label=clip(record.regime_label, 100),
+        enrolment_count=record.enrolment_count, is_repeating=record.is_repeating,
+        oui_si_category=clip(record.oui_si_category, 100), adjusted_path=clip(record.adjusted_path, 100),
+        is_cancelled=record.is_cancelled, arrangement_codes=clip(",".join(record.arrangements), 200) or None,
+        parallel_course=clip(record.parallel_course, 16),
+    )
+
+
+def _apply_registrations(ctx, student, records):
+    """Write the year's registrations as the system holds them; returns (changed, newly cancelled)."""
+    year = ctx.year
     existing = {
         (r.programme.step_code, r.programme.step_version): r for r in student.registrations if r.year == year
     }
-    cancelled = 0
-    for key, record in chosen.items():
-        values = dict(
-            is_primary=record.is_primary, profile_code=clip(record.profile_code, 16),
-            regime_code=clip(record.regime_code, 8), regime_label=clip(record.regime_label, 100),
-            enrolment_count=record.enrolment_count, is_repeating=record.is_repeating,
-            oui_si_category=clip(record.oui_si_category, 100), adjusted_path=clip(record.adjusted_path, 100),
-            is_cancelled=record.is_cancelled,
-        )
+    changed, cancelled = False, 0
+    for key, record in _chosen_records(records, year).items():
+        values = _registration_values(record)
         registration = existing.pop(key, None)
         if registration is None:
-            session.add(Registration(student=student, programme=ctx.catalogue.programme(record.programme),
-                                     year=year, **values))
+            ctx.session.add(Registration(student=student, programme=ctx.catalogue.programme(record.programme),
+                                         year=year, **values))
             changed = True
-        else:
-            newly_cancelled = record.is_cancelled and not registration.is_cancelled
-            if assign(registration, **values):
-                changed = True
-                cancelled += newly_cancelled
+            continue
+        newly_cancelled = record.is_cancelled and not registration.is_cancelled
+        if assign(registration, **values):
+            changed, cancelled = True, cancelled + newly_cancelled
     for registration in existing.values():  # gone from the system: cancelled, kept as history
         if not registration.is_cancelled:
             registration.is_cancelled = True
-            changed = True
-            cancelled += 1
-
-    contracts_updated = 0
-    contracts = ctx.contracts.get(student.id, ()) if student.id is not None else ()
-    if contracts:
-        session.flush()  # new registrations need their programme_id to be compared
-        contracts_updated = sum(align_second_programme(c, student, year) for c in contracts)
-    if created or changed:
-        student.synced_at = utcnow()  # when the system last changed something for this student
-    kind = CREATED if created else (UPDATED if changed or contracts_updated else UNCHANGED)
-    return Outcome(kind, cancelled, contracts_updated)
+            changed, cancelled = True, cancelled + 1
+    return changed, cancelled

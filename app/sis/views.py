@@ -3,24 +3,69 @@ the scheduler process picks up within a minute)."""
 import re
 
 from flask import current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
+from wtforms import SelectField
 
 from app import policy
 from app.extensions import db
-from app.guarded import GuardedActions
 from app.sis import REQUESTS_JOB
-from app.sis.models import SyncError, SyncRun
+from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
 from app.sis.runs import SyncOptions, SyncRefused, current_activity, request_run
+from app.ui.display import choice
+from app.ui.modelviews import ProjectModelView
 
 PROGRAMME_CODE = re.compile(r"^[A-Za-z0-9_]{1,16}(-[A-Za-z0-9_]{1,8})?$")
 STATUS_CLASSES = {"ok": "success", "partial": "warning", "failed": "danger", "running": "info", "requested": "default"}
+STATUS_LABELS = {"ok": _l("Succeeded"), "partial": _l("Partly failed"), "failed": _l("Failed"),
+                 "running": _l("Running"), "requested": _l("Requested")}
+TRIGGER_LABELS = {"cli": _l("Command line"), "ui": _l("This page"), "schedule": _l("Schedule")}
 
 
 def _status(status):
-    return Markup('<span class="label label-{}">{}</span>').format(STATUS_CLASSES.get(status, "default"), status)
+    return Markup('<span class="label label-{}">{}</span>').format(
+        STATUS_CLASSES.get(status, "default"), STATUS_LABELS.get(status, status)
+    )
+
+
+def run_summary(run):
+    """What a run did, in the reader's language (the stored ``summary`` is the log's, in English)."""
+    parts = [_headline(run), *_changes(run)]
+    if run.dry_run:
+        parts.insert(0, _l("Dry run, nothing saved."))
+    return " ".join(str(part) for part in parts)
+
+
+def _headline(run):
+    if run.status == RUNNING:
+        return _l("%(num)s of %(total)s students processed so far.", num=run.processed, total=run.total)
+    if run.status == FAILED:
+        return _l("Failed after %(num)s of %(total)s students.", num=run.processed, total=run.total)
+    if not (run.created or run.updated or run.failed or any(_change_counts(run))):
+        return _l("No change: %(num)s students checked, all already up to date.", num=run.total)
+    return ngettext(
+        "%(num)s student: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+        "%(num)s students: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(failed)s failed.",
+        run.total, created=run.created, updated=run.updated, unchanged=run.unchanged, failed=run.failed)
+
+
+def _change_counts(run):
+    return run.cancelled, run.contracts_updated, run.programmes_changed or run.faculties_changed
+
+
+def _changes(run):
+    cancelled, contracts, offer = _change_counts(run)
+    if cancelled:
+        yield ngettext("%(num)s registration marked cancelled.", "%(num)s registrations marked cancelled.", cancelled)
+    if contracts:
+        yield ngettext("%(num)s double enrolment updated on a contract.",
+                       "%(num)s double enrolments updated on contracts.", contracts)
+    if offer:
+        yield _l("Programmes changed: %(programmes)s; faculties changed: %(faculties)s.",
+                 programmes=run.programmes_changed, faculties=run.faculties_changed)
 
 
 def _errors_link(run_id):
@@ -43,7 +88,7 @@ def parse_start_form(form):
     return SyncOptions(year=year, programme=programme or None, dry_run=bool(form.get("dry_run"))), None
 
 
-class SyncRunView(GuardedActions, ModelView):
+class SyncRunView(ProjectModelView):
     datamodel = SQLAInterface(SyncRun)
     include_route_methods = {"list", "start"}
     base_permissions = ["can_list", "can_start"]
@@ -51,20 +96,22 @@ class SyncRunView(GuardedActions, ModelView):
     list_title = _l("Apogée sync runs")
     base_order = ("id", "desc")
     list_columns = ["id", "started_at", "status", "trigger", "started_by", "year", "programme", "processed",
-                    "total", "summary", "reason", "errors_of"]
+                    "total", "outcome", "reason", "errors_of"]
     search_columns = ["status", "trigger", "year", "dry_run"]
+    search_form_extra_fields = {
+        "status": SelectField(_l("Status"), choices=list(STATUS_LABELS.items())),
+        "trigger": SelectField(_l("Started from"), choices=list(TRIGGER_LABELS.items())),
+    }
     label_columns = {
         "id": "#", "started_at": _l("Started"), "finished_at": _l("Finished"), "status": _l("Status"),
         "trigger": _l("Started from"), "started_by": _l("By"), "year": _l("Academic year"),
         "programme": _l("Programme"), "dry_run": _l("Dry run"), "processed": _l("Processed"),
         "total": _l("Students"), "created": _l("Created"), "updated": _l("Updated"),
-        "unchanged": _l("Unchanged"), "failed": _l("Failed"), "summary": _l("Summary"),
+        "unchanged": _l("Unchanged"), "failed": _l("Failed"), "outcome": _l("Summary"),
         "reason": _l("Reason of the failure"), "errors_of": _l("Errors"),
     }
     formatters_columns = {
-        "status": _status, "errors_of": _errors_link,
-        "started_at": lambda d: d.strftime("%Y-%m-%d %H:%M:%S") if d else "",
-        "started_by": lambda v: v or "", "programme": lambda v: v or "", "reason": lambda v: v or "",
+        "status": _status, "errors_of": _errors_link, "trigger": choice(TRIGGER_LABELS), "outcome": run_summary,
     }
 
     def render_template(self, template, **kwargs):
@@ -95,7 +142,7 @@ class SyncRunView(GuardedActions, ModelView):
         return redirect(url_for(".list"))
 
 
-class SyncErrorView(ModelView):
+class SyncErrorView(ProjectModelView):
     datamodel = SQLAInterface(SyncError)
     include_route_methods = {"list"}
     base_permissions = ["can_list"]

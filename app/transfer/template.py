@@ -19,13 +19,15 @@ class Column:
     name: str  # the header, the same in every language
     help: object
     example: str
+    codes: tuple = ()  # the values the column accepts, shown after the help
 
 
 COLUMNS = [
     Column("student_number", _l("Student number in Apogée; the student must have been synced. Required."), "22000123"),
     Column("year", _l("Academic year of the contract: 2024 means 2024-2025. Past years only. Required."), "2024"),
     Column("programme", _l("Programme (VET) code and version, as in Apogée: step code, a dash, version. Required."), "L1MATH-101"),
-    Column("status", _l("draft, submitted, returned or signed (or brouillon, validé, renvoyé, signé). Required."), "signed"),
+    Column("status", _l("The contract's status, one of these codes or French words. Required."), "signed",
+           ("draft", "submitted", "returned", "signed", "brouillon", "validé", "renvoyé", "signé")),
     Column("study_plan", _l("The student's study plan. Required for a submitted or signed contract."),
            "Devenir professeur des écoles."),
     Column("needs", _l("Specific needs: codes of the « Codes » sheet, each followed by « : » and its hours, separated by « ; ». Hours are required on a signed contract for needs that require them."),
@@ -72,7 +74,8 @@ def _help_sheet(sheet):
     for cell in sheet[1]:
         cell.font = BOLD
     for column in COLUMNS:
-        sheet.append([column.name, str(column.help), safe_text(column.example)])
+        codes = ": " + ", ".join(column.codes) if column.codes else ""
+        sheet.append([column.name, str(column.help) + codes, safe_text(column.example)])
     sheet.append([])
     sheet.append(["", str(_l("One row per contract. The whole file is checked before anything is imported: if a row is wrong, nothing is imported and every wrong row is listed. Importing the same file again changes nothing."))])
     sheet.column_dimensions["A"].width = 16

@@ -178,6 +178,11 @@ class Dataset:
     def materialised_count(self):
         return len(self._students)
 
+    def materialised_numbers(self):
+        """The students held in full (the demo's, tests' edits), as opposed to generated on demand."""
+        with self._lock:
+            return list(self._students)
+
     def all_numbers(self):
         numbers = set(self._students)
         if self._generator is not None:

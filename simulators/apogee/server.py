@@ -10,9 +10,9 @@ import time
 from collections import Counter, deque
 
 from lxml import etree
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from simulators import serving
 from simulators.apogee import handlers
 from simulators.apogee.operations import OPERATIONS_BY_KEY
 from simulators.apogee.schema import EXCEPTION_NS, SERVICE_NAMESPACES, SIMPLE, TYPES
@@ -227,23 +227,11 @@ class Simulator:
 
     def serve(self, host="127.0.0.1", port=0):
         """A threaded HTTP server (not started): ``server.serve_forever()``; ``server.port``."""
-        return make_server(host, port, self, threaded=True, request_handler=_QuietHandler)
+        return serving.serve(self, host, port)
 
     def start(self, host="127.0.0.1", port=0):
         """Serve in a daemon thread; returns the running server (``base_url``, ``shutdown()``)."""
-        server = self.serve(host, port)
-        server.base_url = f"http://{host}:{server.port}/services/"
-        thread = threading.Thread(target=server.serve_forever, name="apogee-simulator", daemon=True)
-        thread.start()
-        server.thread = thread
-        return server
-
-
-class _QuietHandler(WSGIRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as an application server behind a gateway
-
-    def log_request(self, *args, **kwargs):
-        pass
+        return serving.start(self, host, port, "/services/", "apogee-simulator")
 
 
 # --- XML <-> values ----------------------------------------------------------------------------

@@ -1,13 +1,10 @@
-"""The student's form in a real browser: keyboard only, error summary, and an automated accessibility audit."""
+"""The student's form in a real browser: keyboard only, error summary (every page's audit: test_pages.py)."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from tests.web import login_with_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
-
-SERIOUS = {"serious", "critical"}
 
 
 def contract_status(app, username="student"):
@@ -57,38 +54,3 @@ def test_help_bubble_opens_from_the_keyboard(page):
     tab_to(page, "#field-study_plan >> xpath=preceding::summary[1]")
     page.keyboard.press("Enter")
     assert page.locator("#help-study_plan").is_visible()
-
-
-def a_submitted_l1math_contract(app):
-    from app.contracts.models import Contract
-    from app.extensions import db
-    from app.people.models import Programme
-
-    with app.app_context():
-        return db.session.scalar(
-            select(Contract.id).join(Programme).where(Programme.step_code == "L1MATH", Contract.status == "submitted")
-        )
-
-
-@pytest.mark.parametrize("username, path", [
-    ("student", "/my/contract/"),
-    ("student2", "/my/contract/"),
-    ("student", "/my/contracts/"),
-    ("student", "/my/contacts/"),
-    ("detu", "/contracts/list/"),
-    ("detu", "/contracts/dashboard/"),
-    ("detu", "/contracts/show/{pk}"),
-    ("detu", "/contracts/edit/{pk}"),
-    ("counsellor", "/contracts/show/{pk}"),
-    (None, "/login/"),
-    ("referent", "/settingsview/edit/1"),
-    ("referent", "/accommodationview/list/"),
-    ("referent", "/impersonation/"),
-])
-def test_pages_have_no_serious_accessibility_violation(app, page, username, path):
-    if username:
-        login_with_keyboard(page, username)
-    page.goto(path.format(pk=a_submitted_l1math_contract(app)))
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
-    serious = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
-    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]

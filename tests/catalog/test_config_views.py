@@ -36,7 +36,7 @@ def test_invalid_diploma_types_are_refused_and_kept_on_screen(app, login):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'value="L, L$P, "' in page  # what was typed
-    assert re.search(r"alert-danger.{0,200}L\$P", page, re.S)  # the error names the bad code
+    assert re.search(r"id=\"error-diploma_types\".{0,200}L\$P", page, re.S)  # the error names the bad code
     assert settings_row(app).diploma_types == before.diploma_types
 
 
@@ -137,3 +137,13 @@ def test_detu_assignment_offers_only_detus(login):
     page = login("referent").get("/detuassignmentview/add").get_data(as_text=True)
     assert "Denise Directrice" in page and "Didier Directeur" in page
     assert "Corinne Conseillère" not in page and "Alice Admin" not in page
+
+
+def test_what_the_editor_writes_survives_the_sanitiser():
+    """Trix's output (blocks in <div>, headings in <h2>, lists, links) is kept as written."""
+    from app.catalog.sanitize import clean_html
+
+    trix = ('<div>Un <strong>texte</strong> <em>riche</em> avec un <a href="https://example.org">lien</a>.<br>Suite</div>'
+            '<h2>Titre</h2><blockquote>Citation</blockquote><ul><li>un</li></ul><ol><li>deux</li></ol>')
+    kept = clean_html(trix)
+    assert kept == trix.replace('href="https://example.org"', 'href="https://example.org" rel="noopener noreferrer"')

@@ -5,10 +5,10 @@ CRUD = {"list", "show", "add", "edit", "delete"}
 
 ROUTES = (
     model_view("/facultyview", CONFIGURERS, READ)
-    + model_view("/programmeview", CONFIGURERS, READ)
+    + model_view("/programmeview", CONFIGURERS, READ, related="faculty")
     + model_view("/studentview", CONFIGURERS, READ)
     + model_view("/registrationview", CONFIGURERS, READ)
-    + model_view("/detuassignmentview", CONFIGURERS, CRUD)
-    + model_view("/teacherassignmentview", CONFIGURERS, CRUD)
-    + model_view("/registrarassignmentview", CONFIGURERS, CRUD)
+    + model_view("/detuassignmentview", CONFIGURERS, CRUD, related="user")
+    + model_view("/teacherassignmentview", CONFIGURERS, CRUD, related="student")
+    + model_view("/registrarassignmentview", CONFIGURERS, CRUD, related="user")
 )

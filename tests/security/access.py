@@ -30,6 +30,6 @@ ROUTES = [
     Route("/impersonation/sessions/", "GET", ADMIN),
     Route("/impersonation/sessions/<int:pk>", "GET", ADMIN, "/impersonation/sessions/1"),  # the demo's session
 ]
-ROUTES += model_view("/users", ADMIN, CRUD, pk=lambda f: f.user_id)
+ROUTES += model_view("/users", ADMIN, CRUD, pk=lambda f: f.user_id, related="roles")
 ROUTES += model_view("/roles", ADMIN, {"list", "show"}, pk=lambda f: 1)
 ROUTES += model_view("/groups", ADMIN, {"list"})

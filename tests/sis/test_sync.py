@@ -1,4 +1,5 @@
-"""The sync from the simulated Apogée (over HTTP) into the demo database."""
+"""The sync from each simulated system, Apogée and Pégase (over HTTP), into the demo database: one
+suite, run against both (``tests/sis/pegase/harness.py``)."""
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -13,7 +14,32 @@ from app.sis import sync as sync_module
 from app.sis.models import FAILED, OK, PARTIAL, RUNNING, SyncError, SyncRun
 from simulators.apogee.data import SimRegistration, SimStudent
 from app.sis.sync import SyncOptions, SyncRefused, run_sync
-from tests.sis.conftest import YEAR, make_sis, served
+from tests.sis.pegase import harness
+from tests.sis.pegase.harness import YEAR
+
+
+@pytest.fixture(scope="module", params=harness.KINDS)
+def simulator(request):
+    system = harness.start(request.param)
+    yield system
+    system.stop()
+
+
+@pytest.fixture
+def sim(simulator):
+    """The module's system with a fresh generated university and nothing going wrong."""
+    simulator.reset(harness.generated())
+    return simulator
+
+
+@pytest.fixture
+def demo_sim(simulator):
+    simulator.reset(harness.demo())
+    return simulator
+
+
+def make_sis(sim, **overrides):
+    return sim.system(**overrides)
 
 
 def sync(app, sim, **options):
@@ -60,7 +86,7 @@ def demo_number(index):
 # --- creates, then changes nothing -------------------------------------------------------------
 
 
-def test_the_demo_university_from_apogee_matches_the_demo_database(app, demo_sim):
+def test_the_demo_university_from_the_system_matches_the_demo_database(app, demo_sim):
     before = snapshot(app)
     run = sync(app, demo_sim)
     assert (run.status, run.total, run.unchanged, run.created, run.updated) == (OK, 60, 60, 0, 0)
@@ -79,13 +105,17 @@ def test_first_run_creates_second_run_changes_nothing_and_says_so(app, demo_sim)
         student = db.session.scalar(select(Student).where(Student.student_number == "31000001"))
         assert (student.last_name, student.first_name, student.ine, student.birth_date) == (
             "NOUVEAU", "Nina", "31000001XY", date(2006, 5, 4))
-        assert (student.email, student.directory_login) == ("nina.31000001@etu.example", "n31000001")
+        login = "n31000001" if demo_sim.gives_directory_login else None  # Pégase does not know it
+        assert (student.email, student.directory_login) == ("nina.31000001@etu.example", login)
         reg = student.primary_registration(YEAR)
         assert (reg.programme.step_code, reg.is_primary, reg.is_cancelled) == ("L1MATH", True, False)
         assert (reg.enrolment_count, reg.is_repeating, reg.regime_code, reg.regime_label) == (
             2, True, "2", "Formation continue")
-        assert (reg.profile_code, reg.oui_si_category, reg.adjusted_path) == (
-            "SHN", "Oui si – méthodo", "Cursus aménagé sportif")
+        if demo_sim.gives_oui_si:
+            assert (reg.profile_code, reg.oui_si_category, reg.adjusted_path) == (
+                "SHN", "Oui si – méthodo", "Cursus aménagé sportif")
+        else:  # Pégase has neither: nothing is invented
+            assert (reg.profile_code, reg.oui_si_category, reg.adjusted_path) == ("SHN", None, None)
         db.session.remove()
     after_first = snapshot(app)
     second = sync(app, demo_sim)
@@ -105,9 +135,12 @@ def test_a_generated_university_of_several_diploma_types(app, sim):
                   if any(r.year == YEAR and sim.dataset.programmes[r.key].diploma_type == "L" and r.state == "E"
                          for r in sim.dataset.student(n).registrations)}
         assert {s.student_number for s in created} == listed
-        # The demo students are unknown to this Apogée: their registrations are cancelled, kept.
+        # The demo students are unknown to this system: their registrations in its offer are cancelled,
+        # kept (Pégase's offer is the programmes its registrations point at: maybe not all of them).
+        offered = {p.key for p in make_sis(sim).programmes(YEAR, ["L"])}
         demo = db.session.scalars(select(Registration).join(Student).where(
             Student.student_number.like("2%"), Registration.year == YEAR)).all()
+        demo = [r for r in demo if (r.programme.step_code, r.programme.step_version) in offered]
         assert demo and all(r.is_cancelled for r in demo)
         db.session.remove()
     assert sync(app, sim).summary.startswith("No change")
@@ -125,8 +158,11 @@ def test_every_registration_attribute_as_apogee_holds_it(app):
         db.session.get(Settings, 1).diploma_types = "L,LP,M,DU"  # every generated programme
         db.session.commit()
         db.session.remove()
-    with served(generate(400, seed=11, year=YEAR)) as simulator:
+    simulator = harness.ApogeeHarness(generate(400, seed=11, year=YEAR))
+    try:
         run = sync(app, simulator)
+    finally:
+        simulator.stop()
     assert run.status == OK and run.failed == 0
     dataset = simulator.dataset
     expected = Counter(
@@ -175,7 +211,7 @@ def test_a_cancelled_registration_is_marked_cancelled_never_deleted(app, demo_si
         registrations = db.session.scalar(select(func.count(Registration.id)))
         db.session.remove()
     demo_sim.dataset.cancel(number, "L1MATH", YEAR)
-    gone = demo_number(1)  # `student2`: the double inscription vanishes from Apogée altogether
+    gone = demo_number(1)  # `student2`: the double inscription vanishes from the system altogether
     demo_sim.dataset.edit(gone).registrations = [
         r for r in demo_sim.dataset.edit(gone).registrations if r.step_code != "L1LETM"
     ]
@@ -198,14 +234,14 @@ def test_partial_failure_others_synced_nothing_lost(app, demo_sim):
     for index in range(60):
         demo_sim.dataset.edit(demo_number(index)).email = f"maj{index}@etu.demo.univ.fr"
     for number in failing:
-        demo_sim.behaviour.student_faults[number] = "technical.data.transaction.connexion"
+        demo_sim.fail_student(number)
     run = sync(app, demo_sim)
     assert (run.status, run.failed, run.updated) == (PARTIAL, 3, 57)
-    assert "technical.data.transaction.connexion" in run.summary
+    assert demo_sim.transient_code in run.summary
     with app.app_context():
         errors = db.session.scalars(select(SyncError).where(SyncError.run_id == run.id)).all()
         assert sorted(e.student_number for e in errors) == sorted(failing)
-        assert {e.code for e in errors} == {"technical.data.transaction.connexion"}
+        assert {e.code for e in errors} == {demo_sim.transient_code}
         for number in failing:  # as before, registrations included
             student = db.session.scalar(select(Student).where(Student.student_number == number))
             assert student.email.startswith("etudiant")
@@ -213,15 +249,14 @@ def test_partial_failure_others_synced_nothing_lost(app, demo_sim):
         ok = db.session.scalar(select(Student).where(Student.student_number == demo_number(4)))
         assert ok.email == "maj4@etu.demo.univ.fr"
         db.session.remove()
-    demo_sim.behaviour.student_faults.clear()
+    demo_sim.clear_failures()
     retry = sync(app, demo_sim)
     assert (retry.status, retry.updated) == (OK, 3)
 
 
 def test_random_faults_and_hangs_at_a_rate(app, demo_sim):
-    demo_sim.behaviour.fault_rate = 0.2
-    demo_sim.behaviour.timeout_rate = 0.05
-    demo_sim.behaviour.hang_seconds = 6.0  # well past the timeout: a hang always fails, a slow answer never
+    # hangs well past the timeout: a hang always fails, a slow answer never
+    demo_sim.misbehave(fault_rate=0.2, timeout_rate=0.05, hang_seconds=6.0)
     with app.app_context():
         run = run_sync(SyncOptions(), sis=make_sis(demo_sim, read_timeout=2.0, retries=0))
         db.session.remove()
@@ -286,7 +321,7 @@ def test_two_runs_never_overlap(app, demo_sim):
 
 
 def test_every_student_failing_fails_the_run(app, demo_sim):
-    demo_sim.behaviour.operation_faults["recupererInfosAdmEtu_v4"] = "technical.data.transaction.connexion"
+    demo_sim.fail_every_student()
     run = sync(app, demo_sim)
     assert run.status == FAILED and run.failed == 60
     assert "Every student failed" in run.reason
@@ -322,7 +357,7 @@ def test_one_programme_only(app, demo_sim):
     run = sync(app, demo_sim, programme="L1MATH-101")
     assert (run.status, run.total, run.updated) == (OK, 10, 1)
     unknown = sync(app, demo_sim, programme="L9XXX")
-    assert unknown.status == FAILED and "L9XXX is not in Apogée's offer" in unknown.reason
+    assert unknown.status == FAILED and "L9XXX is not in" in unknown.reason
 
 
 # --- double inscription -----------------------------------------------------------------------
