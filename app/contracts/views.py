@@ -154,11 +154,11 @@ class ContractsView(BulkActions, ModelView):
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
-        contract = visible_contract_or_404(pk, *loading.detail())
-        record_read(contract, PAGE)
-        return self._render_show(contract)
+        return self._render_show(visible_contract_or_404(pk, *loading.detail()))
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
+        # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
+        record_read(contract, PAGE)
         impersonator = current_impersonator()
         widgets = {"show": self.show_widget(
             contract=document.view(document.of(contract), contract), registration=contract.registration,

@@ -15,6 +15,14 @@ def test_the_staff_contract_page_and_the_detu_form_are_recorded(app, login):
     assert reads(app) == [("detu", None, pk, "page"), ("detu", None, pk, "page")]
 
 
+def test_the_page_shown_again_after_a_refused_change_is_recorded(app, login):
+    pk = own_contract_id(app, "student")  # a draft: nothing to sign yet
+    detu = login("detu")
+    assert detu.get(f"/contracts/show/{pk}").status_code == 200
+    answer = detu.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+    assert answer.status_code == 403 and reads(app) == [("detu", None, pk, "page"), ("detu", None, pk, "page")]
+
+
 def test_a_refused_read_is_not_recorded(app, login):
     pk = own_contract_id(app, "student")  # not a contract of detu2's programmes
     assert login("detu2").get(f"/contracts/show/{pk}").status_code == 404
