@@ -236,7 +236,7 @@ class AccommodationView(ConfigView):
     }
     description_columns = {
         "health_related": _l("Health-related needs are never offered as a list filter (data protection)."),
-        "sis_codes": _l("The codes of Pégase's « régimes spéciaux d'études » (e.g. RSE07) that tick this need "
+        "sis_codes": _l("The codes of Pégase's special study arrangements (e.g. RSE07) that tick this need "
                         "in a new contract, separated by commas. Empty: the need's own code."),
     }
     validators_columns = {"max_hours": [positive], "sis_codes": [Optional(), Length(max=200), Regexp(

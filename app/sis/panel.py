@@ -31,8 +31,7 @@ REASONS = {
 UNEXPECTED = _l("An unexpected error occurred while reading %(system)s's answer.")
 # What each system cannot give: said on the page rather than left blank or guessed.
 NOT_GIVEN = {
-    "apogee": _l("Apogée gives neither the special arrangements (« régimes spéciaux d'études »), nor a parallel "
-                 "course, nor a gap year (césure)."),
+    "apogee": _l("Apogée gives neither the special study arrangements, nor a parallel course, nor a gap year."),
     "pegase": _l("Pégase gives neither the « oui si » category nor the adjusted path; the repeating year is "
                  "counted from its registrations. Only the grades and results whose publication Pégase allows "
                  "are shown."),
@@ -48,7 +47,8 @@ def reason_of(error):
 
 
 def courses_for(student_number, year, programme):
-    """(courses, reason of the failure) for one registration, through the cache."""
+    """(courses, the failure) for one registration, through the cache. The failure is kept, not its
+    reason: the cache serves readers of both languages."""
     config = current_app.config
     key = (config.get("SIS_BACKEND"), config.get("APOGEE_BASE_URL"), config.get("PEGASE_BASE_URL"), student_number,
            year, programme.step_code, programme.step_version)
@@ -61,10 +61,10 @@ def courses_for(student_number, year, programme):
         ttl = config.get("APOGEE_PAGE_CACHE_SECONDS", 300)
     except SisError as exc:
         log.warning("IP of %s %s %s unavailable: %s", student_number, year, programme.code, exc)
-        answer, ttl = (None, reason_of(exc)), FAILURE_TTL
+        answer, ttl = (None, exc.with_traceback(None)), FAILURE_TTL
     except Exception as exc:  # noqa: BLE001 - an optional panel never takes the contract page down
         log.exception("IP of %s %s %s: unexpected error", student_number, year, programme.code)
-        answer, ttl = (None, reason_of(exc)), FAILURE_TTL
+        answer, ttl = (None, exc.with_traceback(None)), FAILURE_TTL
     _cache.set(key, answer, ttl)
     return answer
 
@@ -78,7 +78,8 @@ def sis_record_panel(contract, user):
     )
     blocks = []
     for registration in registrations:
-        courses, error = courses_for(student.student_number, contract.year, registration.programme)
+        courses, failure = courses_for(student.student_number, contract.year, registration.programme)
+        error = None if failure is None else reason_of(failure)
         blocks.append({"registration": registration, "courses": courses, "error": error,
                        "arrangements": arrangements_of(registration)})
     backend = current_app.config.get("SIS_BACKEND")

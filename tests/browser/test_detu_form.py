@@ -38,21 +38,25 @@ def test_detu_completes_and_signs_with_the_keyboard_only(app, page):
     pk, needs = a_submitted_contract_of_detu(app)
     login_with_keyboard(page, "detu")
     page.goto(f"/contracts/edit/{pk}")
-    for need in needs:
-        tab_to(page, f"#field-hours_{need}")
+    for index, _need in enumerate(needs):
+        tab_to(page, f"#field-needs-{index}-hours")
         page.keyboard.press("ArrowDown")  # the first hour volume offered
         page.keyboard.press("ArrowDown")
-    tab_to(page, "#field-remediation_0")
+    tab_to(page, "#field-remediations-0-remediation")
     page.keyboard.press("ArrowDown")
-    tab_to(page, "#remh-0")
+    tab_to(page, "#field-remediations-0-hours")
     page.keyboard.type("12")
-    tab_to(page, "form[action*='/contracts/edit/'] button[type=submit]")
+    tab_to(page, "form[action*='/contracts/edit/'] button[type=submit]:not([name=add_row])")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     status, hours, remediations = contract_status(app, pk)
     assert status == "submitted" and all(h is not None for h in hours) and remediations == 1
     page.goto(f"/contracts/show/{pk}")
     tab_to(page, "form[action$='/sign'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert contract_status(app, pk)[0] == "submitted"  # signing asks for a confirmation first
+    tab_to(page, "form[action$='/sign'] input[name=confirmed] ~ button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert contract_status(app, pk)[0] == "signed"
