@@ -58,6 +58,8 @@ def student_accounts(url, count=300):
 
 def start_gunicorn(url, port):
     env = dict(os.environ, DATABASE_URL=url, CONPERE_CONFIG="production", SESSION_COOKIE_SECURE="0",
+               # Production refuses to start without an https public address; gunicorn still listens on loopback.
+               PUBLIC_URL=os.environ.get("PUBLIC_URL", "https://conpere.load-test.invalid"),
                SECRET_KEY=os.environ.get("SECRET_KEY", "load-test-secret-key-0123456789abcdef0123456789"),
                GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG=os.path.join(OUT, "gunicorn-access.log"),
                # 50 users sign in from one address within seconds: above the per-address login limit.
