@@ -1,8 +1,8 @@
 """``flask --app run apogee-simulator``: serve a simulated Apogée. Added to the CLI by ``run.py``;
 the application itself never imports the simulators."""
-import socket
-
 import click
+
+from simulators import serving
 
 
 @click.command("apogee-simulator")
@@ -25,8 +25,8 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
     """Serve a simulated Apogée (SOAP over HTTP) for tests, the demo and benchmarks."""
     from simulators.apogee import Behaviour, Simulator, demo_dataset, generate
 
-    _check_options(students, fault_rate, timeout_rate)
-    _check_free(host, port)  # werkzeug would print its own lines and exit
+    serving.check_options(students, fault_rate=fault_rate, timeout_rate=timeout_rate)
+    serving.check_free(host, port)
     dataset = demo_dataset(year) if demo else generate(students, seed=seed, year=year)
     behaviour = Behaviour(latency=latency, fault_rate=fault_rate, timeout_rate=timeout_rate, hang_seconds=hang, seed=seed)
     simulator = Simulator(dataset, user=user or None, password=password, behaviour=behaviour)
@@ -35,21 +35,7 @@ def simulator_command(host, port, students, seed, year, demo, user, password, la
     if wsdl_dir:
         _write_wsdl(wsdl_dir, base, server)
     what = "the demo university" if demo else f"{students} students (seed {seed})"
-    click.echo(f"Apogée simulator: {what}, year {dataset.year}, at {base}")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-
-
-def _check_options(students, fault_rate, timeout_rate):
-    if students < 0:
-        raise click.ClickException("--students must be zero or more.")
-    for name, rate in (("--fault-rate", fault_rate), ("--timeout-rate", timeout_rate)):
-        if not 0 <= rate <= 1:
-            raise click.ClickException(f"{name} must be between 0 and 1.")
+    serving.serve_until_interrupted(server, f"Apogée simulator: {what}, year {dataset.year}, at {base}")
 
 
 def _write_wsdl(folder, base, server):
@@ -61,17 +47,6 @@ def _write_wsdl(folder, base, server):
         server.server_close()
         raise click.ClickException(f"Cannot write the WSDL files into {folder}: {exc.strerror or exc}") from None
     click.echo(f"WSDL files written to {folder}")
-
-
-def _check_free(host, port):
-    probe = socket.socket()
-    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        probe.bind((host, port))
-    except OSError as exc:
-        raise click.ClickException(f"Cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    finally:
-        probe.close()
 
 
 def init_app(app):

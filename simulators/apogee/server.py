@@ -4,10 +4,9 @@
 WSDL, ``?wsdl=abstract`` the abstract one it imports. HTTP Basic auth when credentials are set.
 ``Behaviour`` injects latency, faults, hangs and HTTP errors, at a rate or for the next requests.
 """
-import random
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 
 from lxml import etree
 from werkzeug.wrappers import Request, Response
@@ -30,54 +29,21 @@ def _safe_parser():
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
-class Behaviour:
-    """What goes wrong, and how slowly. Rates draw from a seeded generator (reproducible runs)."""
+class Behaviour(serving.Behaviour):
+    """What goes wrong, and how slowly (``serving.Behaviour``): failures drawn at ``fault_rate``
+    answer Apogée's "offline" fault; scripted HTTP failures are a 502 from a gateway."""
+
+    failure = ("fault", OFFLINE)
+    http_status = 502
+    fault_rate = serving.rate_alias("fault_rate")
 
     def __init__(self, latency=0.0, fault_rate=0.0, timeout_rate=0.0, hang_seconds=30.0, seed=0):
-        self.latency = latency
-        self.fault_rate = fault_rate
-        self.timeout_rate = timeout_rate
-        self.hang_seconds = hang_seconds
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-        self._next = deque()  # scripted incidents for the next requests
+        super().__init__(latency, fault_rate, timeout_rate, hang_seconds, seed)
         self.student_faults = {}  # student number -> fault code, for every call about them
-        # student number -> seconds every call about them waits, or an event (threading.Event)
-        # they wait for, at most hang_seconds: a test then decides when the call ends
-        self.student_hangs = {}
         self.operation_faults = {}  # operation name -> fault code
-        # operation name -> function(envelope element): edits the answer before it is sent, as
-        # another version of Apogée would differ (an element more, one missing…)
-        self.doctors = {}
 
-    def fail_next(self, count, kind="http", value=502, operation=None):
-        """The next ``count`` requests (for ``operation`` only, when given) fail: kind "http" (status
-        ``value``), "fault" (code ``value``), "hang" (``value`` seconds before answering), "garbage"
-        (a non-XML 500, as a broken proxy) or "raw" (``value`` as the body of a 200 answer)."""
-        with self._lock:
-            self._next.extend([(kind, value, operation)] * count)
-
-    def clear(self):
-        with self._lock:
-            self._next.clear()
-        self.student_faults.clear()
-        self.student_hangs.clear()
-        self.operation_faults.clear()
-        self.doctors.clear()
-        self.fault_rate = self.timeout_rate = self.latency = 0.0
-
-    def incident(self, operation):
-        """What goes wrong with this request: (kind, value) or None."""
-        with self._lock:
-            for index, (kind, value, only) in enumerate(self._next):
-                if only in (None, operation):
-                    del self._next[index]
-                    return kind, value
-            if self.timeout_rate and self._random.random() < self.timeout_rate:
-                return ("hang", self.hang_seconds)
-            if self.fault_rate and self._random.random() < self.fault_rate:
-                return ("fault", OFFLINE)
-        return None
+    def tables(self):
+        return super().tables() + [self.student_faults, self.operation_faults]
 
 
 class Simulator:
@@ -153,8 +119,7 @@ class Simulator:
             operation, params = self._read_call(service, request)
         except handlers.Fault as fault:
             return self._fault(service, fault, status=400 if fault.code.endswith((".xml", "nonpresentinput")) else 500)
-        incident = behaviour.incident(operation.name)
-        answer = self._incident(service, *incident) if incident else None
+        answer = serving.injected(behaviour.incident(operation.name), lambda *kind: self._incident(service, *kind))
         if answer is not None:
             return answer
         self.calls[operation.name] += 1
@@ -165,26 +130,19 @@ class Simulator:
         return Response(_envelope(operation, value, behaviour.doctors.get(operation.name)), content_type=XML)
 
     def _incident(self, service, kind, value):
-        """The answer of an injected incident (None: a hang that ends, then the normal answer)."""
+        """The answer of an injected incident (a hang has waited: ``serving.injected``)."""
         if kind == "http":
             return Response("Bad gateway", status=value, content_type="text/html")
         if kind == "garbage":
             return Response("<html><body>Proxy error</body></html>", status=500, content_type="text/html")
         if kind == "raw":
             return Response(value, status=200, content_type=XML)
-        if kind == "fault":
-            return self._fault(service, handlers.Fault(value, "Injected fault"))
-        time.sleep(value)  # "hang"
-        return None
+        return self._fault(service, handlers.Fault(value, "Injected fault"))  # "fault"
 
     def _answer(self, operation, params):
         behaviour = self.behaviour
         number = handlers.given(params, "_codEtu")
-        hang = behaviour.student_hangs.get(number)
-        if hasattr(hang, "wait"):
-            hang.wait(behaviour.hang_seconds)
-        elif hang:
-            time.sleep(hang)
+        behaviour.wait_for(number)
         forced = behaviour.student_faults.get(number) or behaviour.operation_faults.get(operation.name)
         if forced:
             raise handlers.Fault(forced, "Injected fault")

@@ -22,17 +22,13 @@ def pegase_simulator_command(host, port, students, seed, year, demo, user, passw
     """Serve a simulated Pégase (CAS tickets, INS, CHC, COC and IDT over HTTP) for tests, the demo
     and benchmarks."""
     from simulators.apogee import demo_dataset, generate
-    from simulators.cli import _check_free as check_free
+    from simulators import serving
     from simulators.pegase import Behaviour, PegaseSimulator, demo_extras
 
-    if students < 0:
-        raise click.ClickException("--students must be zero or more.")
+    serving.check_options(students, error_rate=error_rate, timeout_rate=timeout_rate)
     if token_seconds < 1:
         raise click.ClickException("--token-seconds must be 1 or more.")
-    for name, rate in (("--error-rate", error_rate), ("--timeout-rate", timeout_rate)):
-        if not 0 <= rate <= 1:
-            raise click.ClickException(f"{name} must be between 0 and 1.")
-    check_free(host, port)
+    serving.check_free(host, port)
     dataset = demo_dataset(year) if demo else generate(students, seed=seed, year=year)
     extras = demo_extras(dataset.all_numbers()) if demo else {}
     behaviour = Behaviour(latency=latency, error_rate=error_rate, timeout_rate=timeout_rate, hang_seconds=hang,
@@ -42,10 +38,5 @@ def pegase_simulator_command(host, port, students, seed, year, demo, user, passw
     server = simulator.serve(host, port)
     base = f"http://{host}:{server.port}"
     what = "the demo university" if demo else f"{students} students (seed {seed})"
-    click.echo(f"Pégase simulator: {what}, year {dataset.year}, at {base} (CAS: {base}/cas/v1/tickets)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serving.serve_until_interrupted(server, f"Pégase simulator: {what}, year {dataset.year}, at {base} "
+                                            f"(CAS: {base}/cas/v1/tickets)")

@@ -7,11 +7,10 @@ malformed one is 401, a bad signature or an expired token 403 (as the files say)
 injects latency, HTTP errors, hangs and unreadable answers, at a rate or for the next requests.
 """
 import json
-import random
 import secrets
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 
 import jwt
 from werkzeug.exceptions import HTTPException, NotFound
@@ -52,47 +51,19 @@ RULES = Map([
 ], strict_slashes=True, merge_slashes=False)
 
 
-class Behaviour:
-    """What goes wrong, and how slowly. Rates draw from a seeded generator (reproducible runs)."""
+class Behaviour(serving.Behaviour):
+    """What goes wrong, and how slowly (``serving.Behaviour``): failures drawn at ``error_rate``
+    answer HTTP 503."""
+
+    error_rate = serving.rate_alias("error_rate")
 
     def __init__(self, latency=0.0, error_rate=0.0, timeout_rate=0.0, hang_seconds=30.0, seed=0):
-        self.latency = latency
-        self.error_rate = error_rate  # share of calls answering 503
-        self.timeout_rate = timeout_rate  # share of calls that hang
-        self.hang_seconds = hang_seconds
-        self._random = random.Random(seed)
-        self._lock = threading.Lock()
-        self._next = deque()
+        super().__init__(latency, error_rate, timeout_rate, hang_seconds, seed)
         self.student_errors = {}  # learner code -> HTTP status of every call about them
-        self.student_hangs = {}  # learner code -> seconds every call about them waits
         self.operation_errors = {}  # operationId -> HTTP status
-        self.doctors = {}  # operationId -> function(answer) -> answer, as another version would differ
 
-    def fail_next(self, count, kind="http", value=503, operation=None):
-        """The next ``count`` calls (of ``operation`` only, when given) fail: "http" (status
-        ``value``), "hang" (``value`` seconds, then the answer), "garbage" (a 200 that is not JSON),
-        "raw" (``value`` as the JSON body of a 200 answer)."""
-        with self._lock:
-            self._next.extend([(kind, value, operation)] * count)
-
-    def clear(self):
-        with self._lock:
-            self._next.clear()
-        for table in (self.student_errors, self.student_hangs, self.operation_errors, self.doctors):
-            table.clear()
-        self.error_rate = self.timeout_rate = self.latency = 0.0
-
-    def incident(self, operation):
-        with self._lock:
-            for index, (kind, value, only) in enumerate(self._next):
-                if only in (None, operation):
-                    del self._next[index]
-                    return kind, value
-            if self.timeout_rate and self._random.random() < self.timeout_rate:
-                return ("hang", self.hang_seconds)
-            if self.error_rate and self._random.random() < self.error_rate:
-                return ("http", 503)
-        return None
+    def tables(self):
+        return super().tables() + [self.student_errors, self.operation_errors]
 
 
 class PegaseSimulator:
@@ -173,12 +144,11 @@ class PegaseSimulator:
         behaviour = self.behaviour
         if behaviour.latency:
             time.sleep(behaviour.latency)
-        injected = _incident(behaviour.incident(operation))
+        injected = serving.injected(behaviour.incident(operation), _incident)
         if injected is not None:
             return injected
         learner = args.get("learner") or request.args.get("codeApprenant")
-        if learner in behaviour.student_hangs:
-            time.sleep(behaviour.student_hangs[learner])
+        behaviour.wait_for(learner)
         status = behaviour.student_errors.get(learner) or behaviour.operation_errors.get(operation)
         if status:
             return _error(status, "Injected failure")
@@ -392,19 +362,13 @@ def _valid_size(size, maximum, allow_all):
     return 0 < size <= maximum or (size == -1 and allow_all)
 
 
-def _incident(incident):
-    """The answer of an injected incident, or None (none, or a hang that has now waited)."""
-    if not incident:
-        return None
-    kind, value = incident
+def _incident(kind, value):
+    """The answer of an injected incident (a hang has waited: ``serving.injected``)."""
     if kind == "http":
         return _error(value, "Injected failure")
     if kind == "garbage":
         return Response("<html><body>Proxy error</body></html>", status=200, content_type="application/json")
-    if kind == "raw":
-        return _json(value)
-    time.sleep(value)  # "hang": then answer normally
-    return None
+    return _json(value)  # "raw"
 
 
 def _page(items, page, size, total, name):
