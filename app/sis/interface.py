@@ -168,6 +168,21 @@ class CourseRecord:
     results: tuple = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class AgreementRecord:
+    """A document the student was asked to approve when registering (Pégase's ``accords``: the
+    exam charter, the internal rules…), with their answer."""
+
+    step_code: str  # the programme of the registration it was asked for
+    code: str
+    label: str
+    accepted: Optional[bool]  # None: not answered
+    answered_on: Optional[date]
+    blocking: bool = False  # the registration could not go on without an answer
+    visible_to_student: bool = True
+    text: Optional[str] = None  # what the student read, as the system gives it (may be HTML: cleaned when shown)
+
+
 # --- The interface -----------------------------------------------------------------------------
 
 
@@ -198,6 +213,11 @@ class StudentInformationSystem(abc.ABC):
     @abc.abstractmethod
     def course_registrations(self, student_number, year, step_code, step_version):
         """The pedagogical registration (IP) in a programme for a year, with results: [CourseRecord]."""
+
+    def agreements(self, student_number, year):
+        """The documents approved (or refused) when registering for the year: [AgreementRecord];
+        None when the system does not give them (Apogée)."""
+        return None
 
     def close(self):
         """Release connections."""

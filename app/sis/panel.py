@@ -1,7 +1,8 @@
 """The contract page's panel: the student's pedagogical registrations (IP, or Pégase's pedagogical
-choices) and results of the contract's year, read from the student information system when the page
-is shown, kept a few minutes; with what the system said of each registration at the last sync
-(Pégase's special arrangements, parallel course and césure) and what it cannot say.
+choices) and results of the contract's year, and the documents they approved when registering
+(Pégase's ``accords``), read from the student information system when the page is shown, kept a few
+minutes; with what the system said of each registration at the last sync (Pégase's special
+arrangements, parallel course and césure) and what it cannot say.
 
 Only for those who may see the student's record (``policy.can_see_sis_record``). When the system is
 slow, down or answers something unreadable, the page still renders and the panel says why.
@@ -31,7 +32,8 @@ REASONS = {
 UNEXPECTED = _l("An unexpected error occurred while reading %(system)s's answer.")
 # What each system cannot give: said on the page rather than left blank or guessed.
 NOT_GIVEN = {
-    "apogee": _l("Apogée gives neither the special study arrangements, nor a parallel course, nor a gap year."),
+    "apogee": _l("Apogée gives neither the special study arrangements, nor a parallel course, nor a gap year, nor "
+                 "the documents approved when registering."),
     "pegase": _l("Pégase gives neither the « oui si » category nor the adjusted path; the repeating year is "
                  "counted from its registrations. Only the grades and results whose publication Pégase allows "
                  "are shown."),
@@ -47,23 +49,33 @@ def reason_of(error):
 
 
 def courses_for(student_number, year, programme):
-    """(courses, the failure) for one registration, through the cache. The failure is kept, not its
-    reason: the cache serves readers of both languages."""
+    """(courses, the failure) for one registration, through the cache."""
+    return _cached(("courses", student_number, year, programme.step_code, programme.step_version),
+                   lambda sis: sis.course_registrations(student_number, year, programme.step_code,
+                                                        programme.step_version))
+
+
+def agreements_for(student_number, year):
+    """(the documents approved when registering for the year, the failure), through the cache;
+    the documents are None when the system does not give them."""
+    return _cached(("agreements", student_number, year), lambda sis: sis.agreements(student_number, year))
+
+
+def _cached(what, ask):
+    """(``ask(sis)``, None), or (None, the failure), kept a few minutes (a failure 30 seconds). The
+    failure is kept, not its reason: the cache serves readers of both languages."""
     config = current_app.config
-    key = (config.get("SIS_BACKEND"), config.get("APOGEE_BASE_URL"), config.get("PEGASE_BASE_URL"), student_number,
-           year, programme.step_code, programme.step_version)
+    key = (config.get("SIS_BACKEND"), config.get("APOGEE_BASE_URL"), config.get("PEGASE_BASE_URL")) + what
     cached = _cache.get(key)
     if cached is not MISSING:
         return cached
     try:
-        sis = get_sis(for_pages=True)
-        answer = (sis.course_registrations(student_number, year, programme.step_code, programme.step_version), None)
-        ttl = config.get("APOGEE_PAGE_CACHE_SECONDS", 300)
+        answer, ttl = (ask(get_sis(for_pages=True)), None), config.get("APOGEE_PAGE_CACHE_SECONDS", 300)
     except SisError as exc:
-        log.warning("IP of %s %s %s unavailable: %s", student_number, year, programme.code, exc)
+        log.warning("%s unavailable: %s", what, exc)
         answer, ttl = (None, exc.with_traceback(None)), FAILURE_TTL
     except Exception as exc:  # noqa: BLE001 - an optional panel never takes the contract page down
-        log.exception("IP of %s %s %s: unexpected error", student_number, year, programme.code)
+        log.exception("%s: unexpected error", what)
         answer, ttl = (None, exc.with_traceback(None)), FAILURE_TTL
     _cache.set(key, answer, ttl)
     return answer
@@ -76,15 +88,20 @@ def sis_record_panel(contract, user):
     registrations = sorted(
         student.registrations_for(contract.year), key=lambda r: (not r.is_primary, r.programme.step_code)
     )
+    agreements, failure = agreements_for(student.student_number, contract.year) if registrations else ([], None)
+    if agreements is not None and policy.is_own(user, contract):
+        agreements = [a for a in agreements if a.visible_to_student]  # as Pégase showed them to the student
     blocks = []
     for registration in registrations:
-        courses, failure = courses_for(student.student_number, contract.year, registration.programme)
-        error = None if failure is None else reason_of(failure)
-        blocks.append({"registration": registration, "courses": courses, "error": error,
-                       "arrangements": arrangements_of(registration)})
+        courses, error = courses_for(student.student_number, contract.year, registration.programme)
+        blocks.append({"registration": registration, "courses": courses, "error": error and reason_of(error),
+                       "arrangements": arrangements_of(registration),
+                       "agreements": [a for a in agreements or () if a.step_code == registration.programme.step_code],
+                       "agreements_error": failure and reason_of(failure)})
     backend = current_app.config.get("SIS_BACKEND")
-    return Markup(render_template("sis/_record_panel.html", contract=contract, blocks=blocks,
-                                  system=system_name(), not_given=NOT_GIVEN.get(backend)))
+    return Markup(render_template("sis/_record_panel.html", contract=contract, blocks=blocks, system=system_name(),
+                                  gives_agreements=agreements is not None or failure is not None,
+                                  not_given=NOT_GIVEN.get(backend)))
 
 
 def arrangements_of(registration):

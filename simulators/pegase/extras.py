@@ -1,5 +1,6 @@
 """What Pégase knows of a student and the Apogée simulator does not serve: special arrangements
-(« régimes spéciaux d'études », RSE codes), the gap year (césure) and the parallel course.
+(« régimes spéciaux d'études », RSE codes), the gap year (césure), the parallel course and the
+documents approved when registering (``accords``: codes of ``records.DOCUMENTS`` with the answer).
 
 Drawn from the student's number (the same university gives the same extras every time); tests and
 the demo set them explicitly with ``PegaseExtras``.
@@ -20,6 +21,8 @@ class PegaseExtras:
     gap_year: str = "SANS"  # SANS | SEMESTRE | ANNEE
     parallel_course: str = None  # a CUP code
     convention: bool = False
+    # (document code, answer: True accepted, False refused, None not answered) of the primary registration
+    agreements: tuple = (("CHARTE-EXAMENS", True),)
 
 
 def drawn(number):
@@ -31,7 +34,10 @@ def drawn(number):
     roll = rng.random()
     gap_year = "ANNEE" if roll < 0.02 else ("SEMESTRE" if roll < 0.03 else "SANS")
     parallel = rng.choice(PARALLEL_COURSES) if rng.random() < 0.03 else None
-    return PegaseExtras(arrangements, gap_year, parallel, parallel is not None and rng.random() < 0.5)
+    agreements = (("CHARTE-EXAMENS", True),)
+    if rng.random() < 0.5:  # asked of half the students; a third of them refuse
+        agreements += (("DROIT-IMAGE", rng.random() < 0.67),)
+    return PegaseExtras(arrangements, gap_year, parallel, parallel is not None and rng.random() < 0.5, agreements)
 
 
 def demo_extras(numbers):

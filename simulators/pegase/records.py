@@ -15,6 +15,12 @@ from simulators.apogee.handlers import _results as course_results  # the same gr
 STRUCTURE = "ETAB00"  # the institution's code in Pégase (path parameter codeStructure)
 UAI = "0999999Z"  # the institution's UAI
 IDS = uuid.UUID("6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e")
+# The documents a student approves when registering (``DocumentAApprouver``): label, text, blocking, visible.
+DOCUMENTS = {
+    "CHARTE-EXAMENS": ("Charte des examens", "<p>Je m'engage à respecter la charte des examens.</p>", True, True),
+    "DROIT-IMAGE": ("Droit à l'image", "<p>J'autorise l'université à utiliser mon image.</p>", False, True),
+    "REGLEMENT-INTERIEUR": ("Règlement intérieur", "Le règlement intérieur de l'université.", True, False),
+}
 LEVEL_TYPES = {1: ("SEMESTRE", "Semestre"), 2: ("UE", "Unité d'enseignement"), 3: ("EC", "Élément constitutif")}
 
 
@@ -179,13 +185,24 @@ def _inscription(student, registration, programme, extras, first_year):
         "situationUniversitaire": {"cesure": extras.gap_year if extras else "SANS", "mobilite": "SANS"},
         "situationPrecedente": {"anneePrecedente": year - 1},
         "cursusParallele": _parallel(extras, year), "ecoleDoctorale": {},
-        "accords": [{"estAccepte": True, "dateValidation": f"{year}-09-01", "documentAApprouver": {
-            "code": "CHARTE", "codeStructure": STRUCTURE, "libelleAffichage": "Charte des examens",
-            "contenu": "Je m'engage à respecter la charte des examens.", "libelleAcceptation": "J'accepte",
-            "temoinBloquant": True, "dateDebutValidite": f"{year}-07-01", "prioriteAffichage": 1,
-            "temoinVisible": True}}],
+        "accords": [_accord(code, answer, year, priority)
+                    for priority, (code, answer) in enumerate(reversed(extras.agreements if extras else
+                                                                       (("CHARTE-EXAMENS", True),)), 1)],
         "dateInscription": f"{year}-09-01", "dateDerniereModification": f"{year}-09-01",
     }
+
+
+def _accord(code, answer, year, priority):
+    """``AccordComplet``: the document and the student's answer (none: not answered yet)."""
+    label, content, blocking, visible = DOCUMENTS[code]
+    accord = {"documentAApprouver": {
+        "code": code, "codeStructure": STRUCTURE, "libelleAffichage": label, "contenu": content,
+        "libelleAcceptation": "J'accepte", "libelleRefus": "Je refuse", "temoinBloquant": blocking,
+        "dateDebutValidite": f"{year}-07-01", "prioriteAffichage": priority, "temoinVisible": visible,
+    }}
+    if answer is not None:
+        accord.update(estAccepte=answer, dateValidation=f"{year}-08-{20 + priority:02d}")
+    return accord
 
 
 # --- IDT ---------------------------------------------------------------------------------------

@@ -149,6 +149,9 @@ def test_the_ip_panel_is_shown_to_those_who_may_see_the_record(app, login, demo_
     if shown:
         assert "L1MATHS1U11" in page  # a course of the IP, nested under its UE
         assert "L1LETMS1" in page  # the reorientation registration's IP too
+        # What Apogée cannot give is said, not left blank: the documents approved when registering…
+        assert "nor the documents approved when registering" in page
+        assert "Documents approved when registering</h4>" not in page
 
 
 def test_the_panel_is_cached_for_a_while(app, login, demo_sim, point_app_at):

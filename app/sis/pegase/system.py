@@ -12,7 +12,8 @@ records.
   counts the learner's valid registrations on the same object up to its year. It gives no « oui si »
   category and no adjusted path; it gives the special arrangements and the parallel course.
 - The contract page: CHC ``lireCursusApprenant`` (pedagogical choices) and COC
-  ``listerCursusPubliableApprenant`` (only the grades and results Pégase allows to publish).
+  ``listerCursusPubliableApprenant`` (only the grades and results Pégase allows to publish); the
+  documents approved when registering (``accords`` of INS ``lireInscriptions``).
 
 Data protection: identity, contact and registration fields only; nothing of the learner's social,
 family, health or financial situation is read.
@@ -25,6 +26,7 @@ from datetime import date
 from urllib.parse import quote
 
 from app.sis.interface import (
+    AgreementRecord,
     CourseRecord,
     CourseResult,
     FacultyRecord,
@@ -239,7 +241,18 @@ class PegaseSystem(StudentInformationSystem):
             gap_year=_gap_year(inscription),
         )
 
-    # --- the contract page: pedagogical choices and published results
+    # --- the contract page: documents approved, pedagogical choices and published results
+
+    def agreements(self, student_number, year):
+        """The ``accords`` of the learner's registrations of the year, in Pégase's display order."""
+        dossier = self._dossier(student_number) or {}
+        found = []
+        for inscription in items(dossier.get("inscriptions")):
+            if isinstance(inscription, dict) and _year(inscription) == year:
+                step_code = text(get(inscription, "cible", "code"))
+                accords = [a for a in items(inscription.get("accords")) if isinstance(a, dict)]
+                found += filter(None, (_agreement(a, step_code) for a in _by_priority(accords)))
+        return found
 
     def course_registrations(self, student_number, year, step_code, step_version):
         choices = self.client.get("chc", "/cursus", "lireCursusApprenant", {"codeApprenant": student_number}) or []
@@ -278,6 +291,29 @@ class PegaseSystem(StudentInformationSystem):
                f"/apprenants/{quote(student_number, safe='')}/chemins/{quote(path, safe='')}")
         rows = self.client.get("coc", url, "listerCursusPubliableApprenant") or []
         return {text(get(r, "objetFeuille", "code")): r for r in items(rows) if isinstance(r, dict)}
+
+
+def _by_priority(accords):
+    """Pégase shows first the documents of the highest ``prioriteAffichage``."""
+    def priority(accord):
+        value = get(accord, "documentAApprouver", "prioriteAffichage")
+        return -value if isinstance(value, int) else 0
+
+    return sorted(accords, key=priority)
+
+
+def _agreement(accord, step_code):
+    document = get(accord, "documentAApprouver") or {}
+    code = text(document.get("code"))
+    if not code or not step_code:
+        return None
+    accepted = accord.get("estAccepte")
+    return AgreementRecord(
+        step_code=step_code, code=code, label=text(document.get("libelleAffichage")) or code,
+        accepted=accepted if isinstance(accepted, bool) else None,
+        answered_on=parse_date(accord.get("dateValidation")), blocking=document.get("temoinBloquant") is True,
+        visible_to_student=document.get("temoinVisible") is not False, text=text(document.get("contenu")),
+    )
 
 
 def _identity_of(learner, detail, student_number):

@@ -135,3 +135,24 @@ def test_what_pegase_alone_says_of_a_registration(sim):
     primary = next(r for r in sim.system().student(NUMBER, YEAR).registrations if r.is_primary)
     assert (primary.arrangements, primary.parallel_course, primary.gap_year) == ((), None, None)
     assert (primary.oui_si_category, primary.adjusted_path) == (None, None)
+
+
+def test_the_documents_approved_when_registering(sim):
+    from simulators.pegase import PegaseExtras
+
+    sim.sim.extras[NUMBER] = PegaseExtras(agreements=(("CHARTE-EXAMENS", True), ("DROIT-IMAGE", False),
+                                                      ("REGLEMENT-INTERIEUR", None)))
+    sis = sim.system()
+    primary = next(r for r in sis.student(NUMBER, YEAR).registrations if r.is_primary)
+    found = sis.agreements(NUMBER, YEAR)
+    mine = [a for a in found if a.step_code == primary.programme.step_code]
+    # In Pégase's display order, with the student's answer and its date.
+    assert [(a.code, a.accepted, a.answered_on and a.answered_on.year) for a in mine] == [
+        ("CHARTE-EXAMENS", True, YEAR), ("DROIT-IMAGE", False, YEAR), ("REGLEMENT-INTERIEUR", None, None)]
+    charter, image, rules = mine
+    assert charter.label == "Charte des examens" and charter.blocking and "charte des examens" in charter.text
+    assert not image.blocking and image.visible_to_student
+    assert not rules.visible_to_student
+    # Every registration of the year has its own (a secondary one: the charter); none of another year.
+    assert {a.step_code for a in found} == {r.programme.step_code for r in sis.student(NUMBER, YEAR).registrations}
+    assert sis.agreements(NUMBER, YEAR - 5) == [] and sis.agreements("39999999", YEAR) == []

@@ -80,6 +80,24 @@ def test_the_panel_names_pegase_and_says_what_it_cannot_give(app, login, configu
     assert configured.sim.calls["lireCursusApprenant"] >= 1
 
 
+def test_the_panel_shows_the_documents_approved_when_registering(app, login, configured):
+    number = demo_number(0)  # the demo's `student`
+    configured.sim.extras[number] = PegaseExtras(agreements=(
+        ("CHARTE-EXAMENS", True), ("DROIT-IMAGE", False), ("REGLEMENT-INTERIEUR", None)))
+    sync(app)
+    shown = panel(login("detu").get(f"/contracts/show/{contract_id(app, number)}").get_data(as_text=True))
+    primary = " ".join(shown[:shown.index("secondary registration")].split())  # the reorientation's is second
+    assert "Documents approved when registering" in primary
+    assert (f"Charte des examens <code>CHARTE-EXAMENS</code> — <strong>accepted</strong> on August 23, {YEAR} "
+            "<small class=\"text-muted\">(required to register)</small>") in primary
+    assert f"<code>DROIT-IMAGE</code> — <strong>refused</strong> on August 22, {YEAR}" in primary
+    assert "<code>REGLEMENT-INTERIEUR</code> — not answered" in primary
+    assert "<p>Je m'engage à respecter la charte des examens.</p>" in primary  # its text, as rich text
+    # The student sees what Pégase showed them, not the documents it kept from them.
+    own = panel(login("student").get("/my/contract", follow_redirects=True).get_data(as_text=True))
+    assert "Charte des examens" in own and "Droit à l&#39;image" in own and "Règlement intérieur" not in own
+
+
 def test_when_pegase_is_down_the_page_works_and_says_why(app, login, configured):
     configured.sim.behaviour.fail_next(50, "http", 503, operation="lireCursusApprenant")
     response = login("detu").get(f"/contracts/show/{contract_id(app, demo_number(3))}")
