@@ -225,16 +225,17 @@ class ContractsView(BulkActions, ModelView):
 
     # --- transitions ------------------------------------------------------------------------------
 
-    @expose("/<int:pk>/sign", methods=["POST"])
+    @expose("/<int:pk>/sign", methods=["GET", "POST"])
     @has_access
     def sign(self, pk):
-        """A confirmation page first (what is about to be signed), then the signature."""
+        """GET: what is about to be signed, and a button that POSTs here; POST: the signature, in one
+        step (the stable interface other systems post to). Both check the policy; nothing changes on GET."""
         contract = visible_contract_or_404(pk, *loading.detail())
         impersonator = current_impersonator()
         refusal = policy.transition_refusal(g.user, contract, policy.SIGN, impersonating=impersonator is not None)
         if refusal:
             return self._render_show(contract, {"_form": refusal}, status=403)
-        if request.form.get("confirmed") != "yes":
+        if request.method == "GET":
             return self.render_template("contracts/sign_confirm.html", contract=contract,
                                         missing=workflow.missing_for_sign(contract))
         return self._transition(contract, lambda: workflow.sign(contract, g.user, impersonator),
