@@ -116,7 +116,7 @@ class ContractsView(BulkActions, ModelView):
         return {
             "search": self.search_widget(
                 route_base=self.route_base, form=None, include_cols=[], exclude_cols=[], filters=self._filters,
-                search=search, options=listing.filter_options(g.user), ignored=search.ignored + page.ignored,
+                search=search, options=listing.cached_filter_options(g.user), ignored=search.ignored + page.ignored,
             ),
             "list": self.list_widget(
                 label_columns=self.label_columns, include_columns=self.list_columns, value_columns=page.rows,
