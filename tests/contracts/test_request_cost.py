@@ -84,3 +84,24 @@ def test_a_late_cache_keeps_a_value_for_its_time_to_live_only():
     assert cache.get("a", compute(4)) == 4
     cache.clear()
     assert cache.get("e", compute(5)) == 5
+
+
+def test_dates_in_lists_read_as_babel_writes_them(app):
+    """The list's « datetime » filter skips Flask-Babel per row: same text, both languages, both
+    sides of the changes of time (stored times are UTC, shown in Paris time)."""
+    from datetime import datetime, timedelta
+
+    from flask import g
+    from flask_babel import force_locale, format_datetime
+
+    from app.templating import DATETIME_PATTERN, datetime_text
+
+    moments = [datetime(2026, 3, 29, 0, 30) + timedelta(minutes=45 * i) for i in range(8)]
+    moments += [datetime(2026, 10, 25, 0, 15) + timedelta(minutes=40 * i) for i in range(8)]
+    moments += [datetime(2027, 1, 1, 23, 59), datetime(2026, 12, 31, 23, 30)]
+    for language in ("fr", "en"):
+        with app.test_request_context(), force_locale(language):
+            g.pop("_datetime_parts", None)
+            assert [datetime_text(m) for m in moments] == [format_datetime(m, DATETIME_PATTERN) for m in moments]
+    with app.test_request_context():
+        assert datetime_text(None) == ""
