@@ -157,33 +157,33 @@ class ContractsView(BulkActions, ModelView):
         return self._render_show(visible_contract_or_404(pk, *loading.detail()))
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
-        # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
-        record_read(contract, PAGE)
         impersonator = current_impersonator()
         widgets = {"show": self.show_widget(
             contract=document.view(document.of(contract), contract), registration=contract.registration,
             show_registration=policy.can_see_sis_record(g.user, contract),
         )}
-        return (
-            self.render_template(
-                self.show_template,
-                title=self.show_title,
-                widgets=widgets,
-                contract=contract,
-                events=contract.events,
-                writable=policy.writable_fields(g.user, contract),
-                transitions=policy.allowed_transitions(g.user, contract, impersonating=impersonator is not None),
-                panels=panels.panels_for(contract, g.user),
-                links=panels.links_for(contract, g.user),
-                missing_for_sign=workflow.missing_for_sign(contract),
-                to_sign=listing.count_to_sign(g.user),
-                comparison=changes.since_last_return(contract, _locale()),
-                comments=editing.comment_history(contract),
-                errors=errors or {},
-                typed=typed or {},
-            ),
-            status,
+        page = self.render_template(
+            self.show_template,
+            title=self.show_title,
+            widgets=widgets,
+            contract=contract,
+            events=contract.events,
+            writable=policy.writable_fields(g.user, contract),
+            transitions=policy.allowed_transitions(g.user, contract, impersonating=impersonator is not None),
+            panels=panels.panels_for(contract, g.user),
+            links=panels.links_for(contract, g.user),
+            missing_for_sign=workflow.missing_for_sign(contract),
+            to_sign=listing.count_to_sign(g.user),
+            comparison=changes.since_last_return(contract, _locale()),
+            comments=editing.comment_history(contract),
+            errors=errors or {},
+            typed=typed or {},
         )
+        # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
+        # Recorded once the page is written: the record commits, which would make the page read the
+        # contract and its lists again.
+        record_read(contract, PAGE)
+        return page, status
 
     # --- the DETU's form --------------------------------------------------------------------------
 
