@@ -10,6 +10,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
 from app import policy
+from app.catalog.logo import LogoField, logo_summary
 from app.catalog.models import (
     DIPLOMA_TYPE_PATTERN,
     Accommodation,
@@ -20,7 +21,6 @@ from app.catalog.models import (
     Settings,
 )
 from app.catalog.sanitize import clean_html
-from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
 from app.ui.display import choice, in_language
 from app.ui.modelviews import ProjectModelView

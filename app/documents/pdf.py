@@ -9,6 +9,7 @@ from flask import render_template
 from flask_babel import format_decimal, get_locale
 from sqlalchemy import select
 
+from app.catalog.logo import image_type
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
 from app.contracts import document, labels, loading
@@ -24,16 +25,6 @@ def logo_data_uri(data):
     if kind is None:
         return None
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def image_type(data):
-    if not data:
-        return None
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    return None
 
 
 class Anonymised(ValueError):

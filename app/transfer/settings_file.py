@@ -26,8 +26,7 @@ from app.catalog.models import (
 )
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
-from app.documents.logo import MAX_LOGO_BYTES
-from app.documents.pdf import image_type
+from app.catalog.logo import MAX_LOGO_BYTES, image_type
 from app.extensions import db
 from app.transfer import assignments
 from app.transfer.fields import (
