@@ -59,7 +59,6 @@ class BulkActions:
                                  label=f"ZIP of {len(ids)} selected for {g.user.username}")
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="contrats-{date.today():%Y%m%d}.zip"'
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     @action("export_selected", _l("Export them to Excel"), None, "fa-file-excel-o", single=False)
@@ -75,7 +74,6 @@ class BulkActions:
         spool.seek(0)
         response = send_file(spool, mimetype=XLSX, as_attachment=True,
                              download_name=f"contrats-{date.today():%Y%m%d}.xlsx")
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     def _download_refusals(self, selection, name):

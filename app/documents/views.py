@@ -35,16 +35,12 @@ from app.people.models import Faculty, Programme
 from app.privacy.reads import EXPORT, PDF, ZIP, record_read, record_reads
 from app.security import current_impersonator
 
-NO_STORE = "private, no-store"
-
-
 def _xlsx_response(query, filename):
     record_reads(query, EXPORT)
     spool = tempfile.TemporaryFile()
     excel.write_extraction(query, spool)
     spool.seek(0)
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -90,7 +86,6 @@ class ContractDocumentsView(BaseView):
         record_read(contract, PDF)
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/bulk/")
@@ -116,7 +111,6 @@ class ContractDocumentsView(BaseView):
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="{_bulk_filename(programme, search)}"'
         response.headers["X-Contract-Count"] = str(len(ids))
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/export.xlsx")
@@ -192,7 +186,6 @@ class ExportView(BaseView):
         # today's selection may name a contract created since, never miss one that is in it.
         record_reads(faculty_query(faculty, year), EXPORT)
         response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=os.path.basename(path))
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
 
@@ -229,7 +222,6 @@ class DocumentTaskView(BaseView):
             abort(404, _("This document is not ready, or it has expired: ask for it again."))
         response = send_file(path, mimetype=tasks.kind_of(task).mimetype, as_attachment=True,
                              download_name=task.filename)
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
 

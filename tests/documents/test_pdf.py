@@ -41,6 +41,7 @@ def test_signed_contract_pdf_shows_the_contract_and_never_the_comment(app, login
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline; filename=")
+    assert response.headers["Cache-Control"] == "no-store"  # never kept by a shared computer's browser
     text = pdf_text(response.data).replace("\n", " ")
     for expected in (last_name, number, programme, institution, signed_hash, submitted_hash, "Denise Directrice"):
         assert expected in text
