@@ -1,7 +1,10 @@
-"""Shared by the benchmarks: a throwaway database with many synthetic contracts, and a results writer."""
+"""Shared by the benchmarks: a throwaway database with many synthetic contracts, the timing of a call,
+and the writers of results into docs/benchmarks.md."""
 import os
 import random
+import statistics
 import sys
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -10,11 +13,27 @@ OUT = os.path.join(ROOT, "bench", "out")
 sys.path.insert(0, ROOT)
 
 
-def make_app(path):
+def app_at(url):
+    """The application, with the test settings, on the database at ``url``."""
     from app import create_app
     from config import TestConfig
 
-    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
+
+
+def make_app(path):
+    return app_at(f"sqlite:///{path}")
+
+
+def median_seconds(run, repeat):
+    """The median time of ``repeat`` calls of ``run``, after one warm-up call (caches, compiled statements)."""
+    run()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def build_database(path, contracts, demo=True):
@@ -131,6 +150,23 @@ def machine_note(load_at_start, what):
 def write_subsection(title, lines):
     """Replace (or add) "### title" inside the "## Documents" section of docs/benchmarks.md."""
     write_section("Documents", title, lines)
+
+
+def replace_section(section, lines):
+    """Replace (or add) the whole "## section" of docs/benchmarks.md with ``lines``."""
+    path = os.path.join(ROOT, "docs", "benchmarks.md")
+    text = open(path, encoding="utf-8").read()
+    heading = f"\n## {section}\n"
+    block = heading + "\n" + "\n".join(lines).rstrip() + "\n"
+    if heading in text:
+        head, rest = text.split(heading, 1)
+        end = rest.find("\n## ")
+        tail = "" if end < 0 else rest[end + 1:]
+        text = head + block + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip() + "\n" + block
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(text)
 
 
 def write_section(section, title, lines):
