@@ -63,12 +63,11 @@ def test_the_commands_refuse_it_in_one_line(app, tmp_path):
     assert result.exit_code == 0 and "(2100-2101)" in result.output
 
 
-def test_the_api_answers_400_with_the_reason(client):
-    token = client.post("/api/v1/security/login", json={"username": "registrar", "password": "demo",
-                                                         "provider": "db"}).json["access_token"]
+def test_the_api_answers_400_with_the_reason(client, bearer):
+    headers = bearer("registrar")
 
     def year_filter(year):
-        return client.get("/api/v1/contracts/", headers={"Authorization": f"Bearer {token}"},
+        return client.get("/api/v1/contracts/", headers=headers,
                           query_string={"q": f"(filters:!((col:year,opr:eq,value:{year})))"})
 
     refused = year_filter(TOO_EARLY)

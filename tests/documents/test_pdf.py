@@ -8,7 +8,8 @@ from pypdf import PdfReader
 from app.catalog.models import Settings
 from app.contracts import labels
 from app.extensions import db
-from tests.documents.conftest import contract_of, first, pdf_text
+from tests.conftest import contract_of
+from tests.documents.conftest import first, pdf_text
 
 # These tests read the English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
