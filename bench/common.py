@@ -152,21 +152,28 @@ def write_subsection(title, lines):
     write_section("Documents", title, lines)
 
 
+def _replace_block(text, marker, block, next_heading):
+    """``text`` with the block from ``marker`` to the next ``next_heading`` replaced by ``block``;
+    None when ``marker`` is not in ``text``."""
+    if marker not in text:
+        return None
+    head, rest = text.split(marker, 1)
+    end = rest.find(next_heading)
+    tail = "" if end < 0 else rest[end + 1:]
+    return head + block + ("\n" + tail if tail else "")
+
+
+def _write_results(text):
+    with open(os.path.join(ROOT, "docs", "benchmarks.md"), "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def replace_section(section, lines):
     """Replace (or add) the whole "## section" of docs/benchmarks.md with ``lines``."""
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    text = open(path, encoding="utf-8").read()
+    text = open(os.path.join(ROOT, "docs", "benchmarks.md"), encoding="utf-8").read()
     heading = f"\n## {section}\n"
     block = heading + "\n" + "\n".join(lines).rstrip() + "\n"
-    if heading in text:
-        head, rest = text.split(heading, 1)
-        end = rest.find("\n## ")
-        tail = "" if end < 0 else rest[end + 1:]
-        text = head + block + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip() + "\n" + block
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
+    _write_results(_replace_block(text, heading, block, "\n## ") or text.rstrip() + "\n" + block)
 
 
 def write_section(section, title, lines):
@@ -181,13 +188,6 @@ def write_section(section, title, lines):
     head, section_text = text.split(f"\n{heading}\n", 1)
     end = section_text.find("\n## ")
     section_text, tail = (section_text, "") if end < 0 else (section_text[:end + 1], section_text[end + 1:])
-    marker = f"### {title}\n"
-    if marker in section_text:
-        before, rest = section_text.split(marker, 1)
-        nxt = rest.find("\n### ")
-        rest = "" if nxt < 0 else rest[nxt + 1:]
-        section_text = before + block + ("\n" + rest if rest else "")
-    else:
-        section_text = (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))
+    section_text = _replace_block(section_text, f"### {title}\n", block, "\n### ") or (
+        (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block)
+    _write_results(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))
