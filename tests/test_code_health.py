@@ -53,3 +53,8 @@ def test_the_factory_wires_every_domain_package_by_name():
     factory = {f"app.{name.name}" for node in ast.walk(ast.parse((APP / "__init__.py").read_text()))
                if isinstance(node, ast.ImportFrom) and node.module == "app" for name in node.names}
     assert packages <= factory
+
+
+def test_the_configuration_imports_nothing_of_the_application():
+    # Settings are plain values read before the application exists; the factory hands FAB its classes.
+    assert [name for name in imported_modules(APP.parent / "config.py") if name.split(".")[0] == "app"] == []

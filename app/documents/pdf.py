@@ -5,7 +5,7 @@ counsellor's comment.
 """
 import base64
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import format_decimal, get_locale
 from sqlalchemy import select
 
@@ -72,6 +72,15 @@ def pdf_filename(contract):
     if contract.kind != "initial":
         parts.append(contract.kind)
     return "-".join(p for p in parts if p) + ".pdf"
+
+
+def zip_of_pdfs(contract_ids, label):
+    """The bytes of a ZIP of the contracts' PDFs, streamed; PDF_WORKERS processes (else one per core)
+    render them, never more than there are PDFs."""
+    from app.documents import bulk
+
+    workers = min(bulk.worker_count(current_app.config["PDF_WORKERS"]), len(contract_ids))
+    return bulk.zip_stream(html_entries(contract_ids), workers=workers, total=len(contract_ids), label=label)
 
 
 def html_entries(contract_ids, chunk=20):

@@ -109,7 +109,7 @@ def _read(source):
         sheet = book.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
         columns = _header(next(lines, ()))
-        limit = current_app.config.get("IMPORT_MAX_ROWS", 50000)
+        limit = current_app.config["IMPORT_MAX_ROWS"]
         rows = []
         for line, values in enumerate(lines, start=2):
             if any(v not in (None, "") for v in values):

@@ -86,7 +86,7 @@ def _campaign_dates(entry):
 
 
 def _sections():
-    languages = tuple(current_app.config.get("LANGUAGES", {"fr": None, "en": None}))
+    languages = tuple(current_app.config["LANGUAGES"])
     return [
         Section("campaigns", Campaign, ("year",),
                 {"year": integer(academic_year.FIRST, academic_year.LAST), "opens_on": day, "closes_on": day},
