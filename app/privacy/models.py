@@ -6,8 +6,8 @@ from sqlalchemy.orm import relationship
 from app.people.models import utcnow
 
 # Through what a contract was read (ContractRead.channel).
-PAGE, PDF, ZIP, EXPORT, API = "page", "pdf", "zip", "export", "api"
-CHANNELS = (PAGE, PDF, ZIP, EXPORT, API)
+PAGE, PDF, ZIP, EXPORT, NIGHTLY, API = "page", "pdf", "zip", "export", "nightly", "api"
+CHANNELS = (PAGE, PDF, ZIP, EXPORT, NIGHTLY, API)
 
 
 class ContractRead(Model):
