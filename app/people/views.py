@@ -132,6 +132,8 @@ class AssignmentView(ProjectModelView):
     include_route_methods = {"list", "show", "add", "edit", "delete"}
     search_columns = ["user"]
     label_columns = LABELS
+    # Without an order PostgreSQL returns rows as they come: pages would shift between requests.
+    base_order = ("id", "asc")
     role = None
 
     def __init__(self, **kwargs):
