@@ -72,9 +72,14 @@ def test_the_contract_page_cannot_be_framed(app, login):
     client = login("detu")
     from app.contracts.models import Contract
     from app.extensions import db
+    from app.people.models import DetuAssignment
 
     with app.app_context():
-        pk = db.session.query(Contract.id).filter(Contract.status == "submitted").first()[0]
+        detu = app.appbuilder.sm.find_user(username="detu")
+        # One of this DETU's contracts: other tests may have added submitted contracts elsewhere.
+        pk = (db.session.query(Contract.id).join(DetuAssignment, DetuAssignment.programme_id == Contract.programme_id)
+              .filter(DetuAssignment.user_id == detu.id, Contract.status == "submitted")
+              .order_by(Contract.id).first()[0])
     response = client.get(f"/contracts/show/{pk}")
     assert response.status_code == 200
     assert _csp(response)["frame-ancestors"] == "'none'" and response.headers["X-Frame-Options"] == "DENY"
