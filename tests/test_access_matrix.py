@@ -45,6 +45,7 @@ class Facts:
     user_id: int  # the `student` account
     service_account: int = None  # the demo's API service account (demo-bi)
     service_account_key: str = None  # the uuid of its key
+    detu_notification: int = None  # one of the `detu` account's in-app notifications
 
 
 @pytest.fixture
@@ -77,7 +78,11 @@ def _facts(app):
 
     machine = ctx.scalar(select(ServiceAccount).order_by(ServiceAccount.id))
     key = sm.find_api_keys_for_user(machine.user_id)[0]
-    return Facts(mine.id, submitted.id, let.id, "SCI", student_user.id, machine.id, key.uuid)
+    from app.notify.models import Notification
+
+    notification = ctx.scalar(select(Notification.id).where(Notification.user_id == sm.find_user(username="detu").id)
+                              .order_by(Notification.id))
+    return Facts(mine.id, submitted.id, let.id, "SCI", student_user.id, machine.id, key.uuid, notification)
 
 
 def rules_of(app):

@@ -12,15 +12,24 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import String, cast, func, literal, select, tuple_, union_all
 
 from app import policy
 from app import roles as R
 from app.catalog.models import Accommodation
-from app.contracts import loading
+from app.contracts import late_cache, loading
 from app.contracts.models import Contract
 from app.extensions import db
-from app.people.models import Faculty, Programme, Registration, Student
+from app.people.models import (
+    DetuAssignment,
+    Faculty,
+    Programme,
+    RegistrarAssignment,
+    Registration,
+    Student,
+    TeacherAssignment,
+)
 
 COUNT_CAP = 10000
 MAX_PAGE_SIZE = 100
@@ -264,6 +273,16 @@ def filter_options(user):
     options.years.sort(reverse=True)
     options.regimes.sort()
     return options
+
+
+late_cache.drop_on_change((Programme, Faculty, Accommodation, Contract, Registration, DetuAssignment, TeacherAssignment,
+                           RegistrarAssignment))
+
+
+def cached_filter_options(user):
+    """``filter_options``, kept a minute per user and roles (``late_cache``: choices, never rows)."""
+    cache = late_cache.of_app(current_app, "contract_filter_options")
+    return cache.get((user.id, policy.roles_of(user)), lambda: filter_options(user))
 
 
 # --- waiting for a signature ----------------------------------------------------------------------

@@ -116,7 +116,7 @@ class ContractsView(BulkActions, ModelView):
         return {
             "search": self.search_widget(
                 route_base=self.route_base, form=None, include_cols=[], exclude_cols=[], filters=self._filters,
-                search=search, options=listing.filter_options(g.user), ignored=search.ignored + page.ignored,
+                search=search, options=listing.cached_filter_options(g.user), ignored=search.ignored + page.ignored,
             ),
             "list": self.list_widget(
                 label_columns=self.label_columns, include_columns=self.list_columns, value_columns=page.rows,
@@ -157,33 +157,33 @@ class ContractsView(BulkActions, ModelView):
         return self._render_show(visible_contract_or_404(pk, *loading.detail()))
 
     def _render_show(self, contract, errors=None, typed=None, status=200):
-        # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
-        record_read(contract, PAGE)
         impersonator = current_impersonator()
         widgets = {"show": self.show_widget(
             contract=document.view(document.of(contract), contract), registration=contract.registration,
             show_registration=policy.can_see_sis_record(g.user, contract),
         )}
-        return (
-            self.render_template(
-                self.show_template,
-                title=self.show_title,
-                widgets=widgets,
-                contract=contract,
-                events=contract.events,
-                writable=policy.writable_fields(g.user, contract),
-                transitions=policy.allowed_transitions(g.user, contract, impersonating=impersonator is not None),
-                panels=panels.panels_for(contract, g.user),
-                links=panels.links_for(contract, g.user),
-                missing_for_sign=workflow.missing_for_sign(contract),
-                to_sign=listing.count_to_sign(g.user),
-                comparison=changes.since_last_return(contract, _locale()),
-                comments=editing.comment_history(contract),
-                errors=errors or {},
-                typed=typed or {},
-            ),
-            status,
+        page = self.render_template(
+            self.show_template,
+            title=self.show_title,
+            widgets=widgets,
+            contract=contract,
+            events=contract.events,
+            writable=policy.writable_fields(g.user, contract),
+            transitions=policy.allowed_transitions(g.user, contract, impersonating=impersonator is not None),
+            panels=panels.panels_for(contract, g.user),
+            links=panels.links_for(contract, g.user),
+            missing_for_sign=workflow.missing_for_sign(contract),
+            to_sign=listing.count_to_sign(g.user),
+            comparison=changes.since_last_return(contract, _locale()),
+            comments=editing.comment_history(contract),
+            errors=errors or {},
+            typed=typed or {},
         )
+        # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
+        # Recorded once the page is written: the record commits, which would make the page read the
+        # contract and its lists again.
+        record_read(contract, PAGE)
+        return page, status
 
     # --- the DETU's form --------------------------------------------------------------------------
 
@@ -224,16 +224,17 @@ class ContractsView(BulkActions, ModelView):
 
     # --- transitions ------------------------------------------------------------------------------
 
-    @expose("/<int:pk>/sign", methods=["POST"])
+    @expose("/<int:pk>/sign", methods=["GET", "POST"])
     @has_access
     def sign(self, pk):
-        """A confirmation page first (what is about to be signed), then the signature."""
+        """GET: what is about to be signed, and a button that POSTs here; POST: the signature, in one
+        step (the stable interface other systems post to). Both check the policy; nothing changes on GET."""
         contract = visible_contract_or_404(pk, *loading.detail())
         impersonator = current_impersonator()
         refusal = policy.transition_refusal(g.user, contract, policy.SIGN, impersonating=impersonator is not None)
         if refusal:
             return self._render_show(contract, {"_form": refusal}, status=403)
-        if request.form.get("confirmed") != "yes":
+        if request.method == "GET":
             record_read(contract, PAGE)  # the confirmation shows the whole contract (app.privacy)
             return self.render_template("contracts/sign_confirm.html", contract=contract,
                                         missing=workflow.missing_for_sign(contract))

@@ -5,6 +5,7 @@ embedded demo, or the LDAP directory through ldap3 (FAB's own LDAP login needs p
 cannot tell "directory down" from "wrong password"). ``auth_user_ldap`` is kept for FAB's callers.
 """
 import logging
+from functools import cached_property
 
 from flask import current_app, g, session
 from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
@@ -81,15 +82,46 @@ class SecurityManager(FabSecurityManager):
         return manager
 
     def load_session_user(self, pk):
-        """The cookie's user, only while its server-side session is live (else signed out)."""
-        user = self.load_user(pk)
-        if user is None:
+        """The cookie's user, only while its server-side session is live (else signed out).
+
+        The session is read first, with its owner's roles (one statement); the cookie's user is then
+        that same row, unless someone is impersonating them (their session is the real person's)."""
+        try:
+            real_id = int(session.get(IMPERSONATOR_KEY) or pk)
+        except (TypeError, ValueError):
             return None
-        real_id = session.get(IMPERSONATOR_KEY) or user.id  # the session belongs to the real person
-        if sessions.live(sessions.current_token(), int(real_id), sessions.WEB) is None:
+        row = sessions.live(sessions.current_token(), real_id, sessions.WEB)
+        if row is None:
             session.clear()
             return None
-        return user
+        user = row.user if str(row.user_id) == str(pk) else self.get_user_by_id(int(pk))
+        return user if user is not None and user.is_active else None
+
+    def get_user_by_id(self, pk):
+        # Roles and groups in the same statement (an identity-map hit after sessions.find).
+        return db.session.get(self.user_model, pk, options=sessions.with_roles())
+
+    def _has_view_access(self, user, permission_name, view_name):
+        """FAB's check, remembered per process for users whose roles are all builtin: those roles'
+        permissions are code (app.roles), so the answer for a set of role names never changes while
+        the process runs. The user's roles themselves are read at every request: a role granted or
+        taken away counts at the next page."""
+        names = frozenset(role.name for role in self.get_user_roles(user))
+        if not names or not names <= self._builtin_names:
+            return super()._has_view_access(user, permission_name, view_name)
+        key = (names, permission_name, view_name)
+        answer = self._access_answers.get(key)
+        if answer is None:
+            answer = self._access_answers[key] = super()._has_view_access(user, permission_name, view_name)
+        return answer
+
+    @cached_property
+    def _builtin_names(self):
+        return frozenset(self.builtin_roles)
+
+    @cached_property
+    def _access_answers(self):
+        return {}
 
     def create_jwt_manager(self, app):
         manager = super().create_jwt_manager(app)
@@ -103,7 +135,9 @@ class SecurityManager(FabSecurityManager):
             user_id = int(payload["sub"])
         except (KeyError, TypeError, ValueError):
             return True
-        return sessions.live(payload.get("sid"), user_id, sessions.API) is None
+        # Kept for the request: the user it loaded with its roles is the one the token names.
+        g.api_session = sessions.live(payload.get("sid"), user_id, sessions.API)
+        return g.api_session is None
 
     def reset_password(self, userid, password):
         """A new password ends the user's other sessions (an administrator's reset: all of them)."""

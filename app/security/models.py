@@ -78,6 +78,8 @@ class UserSession(Model):
     end_reason = Column(String(16))  # logout, password, deactivated, idle, expired, single-logout
     # SHA-256 of the CAS service ticket that opened it: the CAS server's single logout names it.
     sso_ticket_hash = Column(String(64), index=True)
+    # Read with its user, their roles and groups in one statement at every request (sessions.find).
+    user = relationship("User", foreign_keys=[user_id], lazy="select")
 
 
 class RateLimitCounter(Model):

@@ -88,7 +88,7 @@ def test_sign_with_a_confirmation_then_the_next_one(app, page):
     first = int(page.url.rsplit("/", 1)[1])
     assert first in submitted
     with page.expect_navigation():
-        page.click("button:has-text('Sign the contract')")
+        page.click("a:has-text('Sign the contract')")  # a confirmation page, nothing signed yet
     assert "Sign the contract of" in page.content()
     with app.app_context():
         assert db.session.get(Contract, first).status == "submitted"  # not before the confirmation
@@ -147,7 +147,7 @@ def test_the_notification_counter_follows_a_signature(app, page, browser, live_s
     login_with_keyboard(detu, "detu")
     detu.goto(f"/contracts/show/{pk}")
     with detu.expect_navigation():
-        detu.click("button:has-text('Sign the contract')")
+        detu.click("a:has-text('Sign the contract')")
     with detu.expect_navigation():
         detu.click("button:has-text('Yes, sign the contract')")
     detu.context.close()
@@ -207,7 +207,7 @@ def _pdf_text(page, pk, path):
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
 
 
-def test_the_second_contract_of_a_double_enrolment(app, page):
+def test_the_second_contract_of_a_double_enrolment(app, page, browser, live_server):
     login_with_keyboard(page, "student2")
     page.goto("/my/contract/")
     with page.expect_navigation():
@@ -220,9 +220,71 @@ def test_the_second_contract_of_a_double_enrolment(app, page):
     page.check("#field-charter_accepted")
     with page.expect_navigation():
         page.click("button[value=validate]")
-    with app.app_context():
-        user = app.appbuilder.sm.find_user(username="student2")
-        kinds = {c.kind: (c.programme.step_code, c.status) for c in db.session.scalars(
-            select(Contract).join(Student).where(Student.user_id == user.id))}
-    assert kinds == {"initial": ("L1MATH", "draft"), "double": ("L1LETM", "submitted")}
+    assert kinds_of(app, "student2") == {"initial": ("L1MATH", "draft"), "double": ("L1LETM", "submitted")}
     assert re.search(r"L1LETM", page.content())
+    _validate_first_contract(app, "student2")
+    both = {kind: pk for kind, pk in contract_ids_of(app, "student2").items()}
+
+    # Staff who read both programmes see both contracts, each in its own programme.
+    referent = _signed_in(browser, live_server, "referent")
+    referent.goto("/contracts/list/?q=bernard+lucas")
+    assert sorted(set(shown_ids(referent))) == sorted(both.values())
+    programmes = referent.eval_on_selector_all(
+        "table tbody tr", "rows => rows.map(r => [r.querySelector('a:not(.btn)').href.split('/').pop(), "
+                          "r.children[4].textContent.trim()])")
+    assert {int(pk): code for pk, code in programmes} == {both["initial"]: "L1MATH-101", both["double"]: "L1LETM-101"}
+    # Each DETU sees the contract of their own programme only.
+    for username, kind in (("detu", "initial"), ("detu2", "double")):
+        detu = _signed_in(browser, live_server, username)
+        detu.goto("/contracts/list/?q=bernard+lucas")
+        assert shown_ids(detu) == [both[kind]]
+        if username == "detu2":  # the second programme's DETU signs theirs: the first one does not move
+            before = _state(app, both["initial"])
+            detu.goto(f"/contracts/show/{both['double']}")
+            with detu.expect_navigation():
+                detu.click("a:has-text('Sign the contract')")
+            with detu.expect_navigation():
+                detu.click("button:has-text('Yes, sign the contract')")
+            assert "The contract is signed." in detu.content()
+        detu.context.close()
+    referent.context.close()
+    assert kinds_of(app, "student2") == {"initial": ("L1MATH", "submitted"), "double": ("L1LETM", "signed")}
+    assert _state(app, both["initial"]) == before
+
+
+def kinds_of(app, username):
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        return {c.kind: (c.programme.step_code, c.status) for c in db.session.scalars(
+            select(Contract).join(Student).where(Student.user_id == user.id))}
+
+
+def contract_ids_of(app, username):
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        return {c.kind: c.id for c in db.session.scalars(select(Contract).join(Student).where(Student.user_id == user.id))}
+
+
+def _validate_first_contract(app, username):
+    """The student validates their first contract too (through the workflow: the browser part is above)."""
+    with app.test_request_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        contract = db.session.scalar(select(Contract).join(Student).where(
+            Student.user_id == user.id, Contract.kind == "initial"))
+        editing.save_student_part(contract, user, {"study_plan": "Les mathématiques d'abord.", "charter_accepted": "on"},
+                                  contract.version)
+        workflow.submit(contract, user)
+        db.session.remove()
+
+
+def _state(app, pk):
+    with app.app_context():
+        contract = db.session.get(Contract, pk)
+        return contract.status, contract.version, contract.updated_at, contract.signed_at
+
+
+def _signed_in(browser, live_server, username):
+    tab = browser.new_context(base_url=live_server, locale="fr-FR").new_page()
+    tab.set_default_timeout(15000)
+    login_with_keyboard(tab, username)
+    return tab

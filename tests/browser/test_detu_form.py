@@ -52,11 +52,11 @@ def test_detu_completes_and_signs_with_the_keyboard_only(app, page):
     status, hours, remediations = contract_status(app, pk)
     assert status == "submitted" and all(h is not None for h in hours) and remediations == 1
     page.goto(f"/contracts/show/{pk}")
-    tab_to(page, "form[action$='/sign'] button[type=submit]")
+    tab_to(page, f"a[href$='/contracts/{pk}/sign']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert contract_status(app, pk)[0] == "submitted"  # signing asks for a confirmation first
-    tab_to(page, "form[action$='/sign'] input[name=confirmed] ~ button[type=submit]")
+    tab_to(page, "form[action$='/sign'] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert contract_status(app, pk)[0] == "signed"

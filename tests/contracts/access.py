@@ -17,9 +17,9 @@ ROUTES = [
     Route("/contracts/edit/<int:pk>", "GET", ("detu", "admin"), lambda f: f"/contracts/edit/{f.l1math_submitted}"),
     Route("/contracts/edit/<int:pk>", "POST", ("detu", "admin"), lambda f: f"/contracts/edit/{f.l1math_submitted}",
           data={"version": "1", "path_notes": "x"}),
+    # GET: the confirmation page (no change); POST: the signature itself.
+    Route("/contracts/<int:pk>/sign", "GET", ("detu",), lambda f: f"/contracts/{f.l1math_submitted}/sign"),
     Route("/contracts/<int:pk>/sign", "POST", ("detu",), lambda f: f"/contracts/{f.l1math_submitted}/sign"),
-    Route("/contracts/<int:pk>/sign", "POST", ("detu",), lambda f: f"/contracts/{f.l1math_submitted}/sign",
-          data={"confirmed": "yes"}),
     Route("/contracts/<int:pk>/return", "POST", ("detu",), lambda f: f"/contracts/{f.l1math_submitted}/return",
           data={"reason": "Précisez votre projet."}),
     Route("/contracts/<int:pk>/comment", "POST", ("counsellor", "admin"),

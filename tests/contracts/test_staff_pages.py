@@ -78,10 +78,10 @@ def test_malformed_filters_are_ignored_with_a_message(login):
     assert "year" in response.get_data(as_text=True)
 
 
-def test_sign_return_and_comment_are_post_only(app, login):
+def test_return_and_comment_are_post_only(app, login):
     pk = submitted_l1math(app)
     client = login("detu")
-    for action in ("sign", "return", "comment"):
+    for action in ("return", "comment"):
         assert client.get(f"/contracts/{pk}/{action}").status_code == 405
 
 
@@ -93,18 +93,32 @@ def test_return_without_reason_changes_nothing(app, login):
         assert db.session.get(Contract, pk).status == "submitted"
 
 
-def test_sign_asks_for_a_confirmation_first(app, login):
+def test_the_sign_button_asks_for_a_confirmation_first(app, login):
     pk = submitted_l1math(app)
     client = login("detu")
-    asked = client.post(f"/contracts/{pk}/sign")
-    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    show = client.get(f"/contracts/show/{pk}").get_data(as_text=True)
+    assert f'href="/contracts/{pk}/sign"' in show  # a link to the confirmation, not a form that signs
+    asked = client.get(f"/contracts/{pk}/sign")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f'<form method="post" action="/contracts/{pk}/sign"' in page
     with app.app_context():
         assert db.session.get(Contract, pk).status == "submitted"
-    signed = client.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
+
+
+def test_a_post_signs_in_one_step(app, login):
+    """The stable interface: POST /contracts/<id>/sign signs, no confirmation field needed."""
+    pk = submitted_l1math(app)
+    signed = login("detu").post(f"/contracts/{pk}/sign")
     assert signed.status_code == 302 and signed.headers["Location"].endswith(f"/contracts/show/{pk}")
     with app.app_context():
         contract = db.session.get(Contract, pk)
         assert contract.status == "signed" and contract.signed_hash
+
+
+def test_the_confirmation_page_is_refused_to_who_may_not_sign(app, login):
+    pk = submitted_l1math(app)
+    assert login("counsellor").get(f"/contracts/{pk}/sign").status_code == 403
+    assert login("detu2").get(f"/contracts/{pk}/sign").status_code == 404  # not in its programmes
 
 
 def test_after_signing_the_next_contract_to_sign_is_one_click_away(app, login):

@@ -7,6 +7,10 @@ NOTIFIED = ("student", "student2", "detu", "detu2", "admin")
 ROUTES += [
     Route("/notifications/", "GET", NOTIFIED),
     Route("/notifications/read-all", "POST", NOTIFIED),
+    # One of `detu`'s notifications: its owner only; every other user, detu2 and admin included, gets 404.
+    Route("/notifications/<int:pk>/open", "GET", ("detu",), lambda f: f"/notifications/{f.detu_notification}/open"),
+    Route("/notifications/<int:pk>/toggle", "POST", ("detu",),
+          lambda f: f"/notifications/{f.detu_notification}/toggle"),
     Route("/notifications/<int:pk>/open", "GET", NOBODY, "/notifications/999999/open"),
     Route("/notifications/<int:pk>/toggle", "POST", NOBODY, "/notifications/999999/toggle"),
 ]

@@ -32,7 +32,7 @@ def test_the_sign_confirmation_shows_the_contract_so_it_is_a_read(app, login):
     with app.app_context():
         pk = db.session.scalar(select(Contract.id).where(Contract.id.in_(programme_contract_ids(app, "L1MATH")),
                                                          Contract.status == "submitted").order_by(Contract.id))
-    answer = login("detu").post(f"/contracts/{pk}/sign")
+    answer = login("detu").get(f"/contracts/{pk}/sign")
     assert answer.status_code == 200 and "Signer le contrat" in answer.get_data(as_text=True)
     assert reads(app) == [("detu", None, pk, "page")]
 

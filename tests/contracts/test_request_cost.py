@@ -1,0 +1,107 @@
+"""What a staff page reads at each request, and what it may keep: access changes count at once.
+
+The session, its user and their roles come in one statement; FAB's answers for builtin roles are
+kept per process (they are code); the search form's choices are kept a minute (``late_cache``).
+None of it may delay a change of access: these tests change roles and assignments between two
+pages of the same signed-in client.
+"""
+import sqlalchemy as sa
+from sqlalchemy import delete, select
+
+from app import roles as R
+from app.contracts.late_cache import LateCache
+from app.extensions import db
+from app.people.models import DetuAssignment, Programme
+from tests.contracts.staff import list_page, listed, scoped_ids
+
+
+def _set_roles(app, username, names):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user(username=username)
+        user.roles = [sm.find_role(name) for name in names]
+        db.session.commit()
+
+
+def test_a_role_taken_away_counts_at_the_next_page(app, login):
+    client = login("counsellor")
+    assert client.get("/contracts/list/").status_code == 200
+    _set_roles(app, "counsellor", [R.STUDENT])
+    answer = client.get("/contracts/list/")
+    assert answer.status_code in (302, 403) and b"/contracts/show/" not in answer.data
+    _set_roles(app, "counsellor", [R.COUNSELLOR])
+    assert client.get("/contracts/list/").status_code == 200
+
+
+def test_an_assignment_taken_away_counts_at_the_next_page(app, login):
+    client = login("detu")
+    l2math = Programme.step_code == "L2MATH"
+    before = list_page(client)
+    assert scoped_ids(app, l2math) <= listed(client) and "L2MATH" in _programme_choices(before)
+    with app.app_context():
+        programme = db.session.scalar(select(Programme.id).where(l2math))
+        user = app.appbuilder.sm.find_user(username="detu")
+        db.session.execute(delete(DetuAssignment).where(DetuAssignment.user_id == user.id,
+                                                        DetuAssignment.programme_id == programme))
+        db.session.commit()
+    after = list_page(client)
+    assert listed(client) == scoped_ids(app, Programme.step_code == "L1MATH")
+    # The choices too, in this process: the change dropped the cache (other processes: within a minute).
+    assert "L2MATH" not in _programme_choices(after) and "L1MATH" in _programme_choices(after)
+
+
+def _programme_choices(page):
+    return page.split('id="f-programme"')[1].split("</select>")[0]
+
+
+def test_the_session_user_and_roles_are_one_statement(app, login):
+    client = login("teacher")
+    client.get("/contracts/list/")
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    for _ in range(2):  # the same count each time: nothing is read lazily on some pages only
+        statements.clear()
+        assert client.get("/contracts/list/").status_code == 200
+        reads_of_users = [s for s in statements if "ab_user" in s.split("WHERE")[0] or "ab_role" in s.split("WHERE")[0]]
+        assert len(reads_of_users) == 1, reads_of_users
+        assert len(statements) == 3  # the session with its user and roles, the settings, the page
+
+
+def test_a_late_cache_keeps_a_value_for_its_time_to_live_only():
+    now = [100.0]
+    cache, computed = LateCache(ttl=60, max_entries=4, clock=lambda: now[0]), []
+
+    def compute(value):
+        return lambda: computed.append(value) or value
+
+    assert cache.get("a", compute(1)) == 1 and cache.get("a", compute(2)) == 1
+    now[0] += 61
+    assert cache.get("a", compute(3)) == 3 and computed == [1, 3]
+    for key in "bcde":  # past max_entries, the oldest go first
+        now[0] += 1
+        cache.get(key, compute(key))
+    assert cache.get("a", compute(4)) == 4
+    cache.clear()
+    assert cache.get("e", compute(5)) == 5
+
+
+def test_dates_in_lists_read_as_babel_writes_them(app):
+    """The list's « datetime » filter skips Flask-Babel per row: same text, both languages, both
+    sides of the changes of time (stored times are UTC, shown in Paris time)."""
+    from datetime import datetime, timedelta
+
+    from flask import g
+    from flask_babel import force_locale, format_datetime
+
+    from app.templating import DATETIME_PATTERN, datetime_text
+
+    moments = [datetime(2026, 3, 29, 0, 30) + timedelta(minutes=45 * i) for i in range(8)]
+    moments += [datetime(2026, 10, 25, 0, 15) + timedelta(minutes=40 * i) for i in range(8)]
+    moments += [datetime(2027, 1, 1, 23, 59), datetime(2026, 12, 31, 23, 30)]
+    for language in ("fr", "en"):
+        with app.test_request_context(), force_locale(language):
+            g.pop("_datetime_parts", None)
+            assert [datetime_text(m) for m in moments] == [format_datetime(m, DATETIME_PATTERN) for m in moments]
+    with app.test_request_context():
+        assert datetime_text(None) == ""
