@@ -7,8 +7,6 @@ from datetime import timedelta
 
 from flask_appbuilder.const import AUTH_DB, AUTH_LDAP, AUTH_REMOTE_USER
 
-from app.roles import builtin_roles
-
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
 INSTANCE_DIR = os.path.join(BASE_DIR, "instance")
 
@@ -48,15 +46,12 @@ class Config:
     # Largest request body (bytes): bigger uploads answer 413 before anything reads them.
     MAX_CONTENT_LENGTH = env("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, int)
 
-    # Flask-AppBuilder: Alembic owns the schema, roles live in code (app/roles.py), no permission rows.
+    # Flask-AppBuilder: Alembic owns the schema, no permission rows: roles live in code (app/roles.py),
+    # handed to FAB by app.security.SecurityManager; create_app gives FAB the project's classes.
     FAB_CREATE_DB = False
     FAB_UPDATE_PERMS = False
-    FAB_ROLES = builtin_roles()
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
-    FAB_SECURITY_MANAGER_CLASS = "app.security.SecurityManager"
-    FAB_INDEX_VIEW = "app.home.HomeView"
-    FAB_BASE_TEMPLATE = "conpere/base.html"
     FAB_API_SWAGGER_UI = True
     FAB_ADD_OPENAPI_VIEWS = False  # app.api registers them, with a completed document
     FAB_API_MAX_PAGE_SIZE = 100

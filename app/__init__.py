@@ -1,23 +1,22 @@
 """ConPeRe: the contrat pédagogique pour la réussite étudiante.
 
-``create_app`` only wires: configuration, extensions, Flask-AppBuilder, then each domain package
-registers its views and commands through its own ``init_app``.
+``create_app`` only wires: configuration, extensions, Flask-AppBuilder (given the project's security
+manager, home page and base template), then each domain package, imported by name, registers its
+views and commands through its own ``init_app``.
 """
-import importlib
 import os
 
 from flask import Flask
 
-# reports first: its dashboard heads the Contracts menu.
-DOMAIN_PACKAGES = ("reports", "contracts", "catalog", "people", "api", "security", "sis", "documents", "notify", "jobs",
-                   "privacy", "transfer")
-
 
 def create_app(config_object=None, overrides=None):
+    # Imported here, not above: the domain packages import ``app`` itself.
     from flask_appbuilder import AppBuilder
 
-    from app import cli, errors, templating, ui
+    from app import (api, catalog, cli, contracts, documents, errors, jobs, notify, people, privacy, reports,
+                     security, sis, templating, transfer, ui)
     from app.extensions import csrf, db, migrate
+    from app.home import HomeView
     from config import INSTANCE_DIR, check_production, config_from_env
 
     app = Flask(__name__, instance_path=INSTANCE_DIR)
@@ -30,11 +29,15 @@ def create_app(config_object=None, overrides=None):
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
-    appbuilder = AppBuilder(update_perms=False)
+    # Roles live in code (app/roles.py): the security manager hands them to FAB (create_builtin_roles).
+    appbuilder = AppBuilder(security_manager_class=security.SecurityManager, indexview=HomeView,
+                            base_template="conpere/base.html", update_perms=False)
     with app.app_context():
         appbuilder.init_app(app, db.session)
-        for name in DOMAIN_PACKAGES:
-            importlib.import_module(f"app.{name}").init_app(app, appbuilder)
+        # reports first: its dashboard heads the Contracts menu.
+        for package in (reports, contracts, catalog, people, api, security, sis, documents, notify, jobs, privacy,
+                        transfer):
+            package.init_app(app, appbuilder)
         ui.init_app(app)
     templating.init_app(app)
     errors.init_app(app)

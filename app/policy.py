@@ -4,7 +4,7 @@ Every page, action, export, PDF and API answer about contracts asks this module.
 several roles gets the union of what each role grants. Roles (page access) live in ``app.roles``;
 this module decides on rows and fields.
 """
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import and_, false, or_, select, true
 
 from app import roles as R
@@ -63,6 +63,13 @@ def has_role(user, *names):
     return bool(roles_of(user) & set(names))
 
 
+def role_holders(name):
+    """SQL condition on accounts holding the role ``name``, directly or through a group (as ``roles_of``)."""
+    sm = current_app.appbuilder.sm
+    named = sm.role_model.name == name
+    return or_(sm.user_model.roles.any(named), sm.user_model.groups.any(sm.group_model.roles.any(named)))
+
+
 def is_staff(user):
     return has_role(user, *R.STAFF_ROLES)
 
@@ -75,6 +82,16 @@ def can_audit_reads(user):
 def can_configure(user):
     """Settings, catalogue, assignments and the data lists from the student information system."""
     return has_role(user, R.ADMIN, R.REFERENT)
+
+
+def can_requeue_mail(user):
+    """The outbox's « send again »: administrators, who read the outbox."""
+    return has_role(user, R.ADMIN)
+
+
+def has_notifications(user):
+    """In-app notifications and the counter of contracts to sign: students and directors of studies."""
+    return has_role(user, R.DETU, R.STUDENT)
 
 
 # --- Which contracts -------------------------------------------------------------------------

@@ -10,14 +10,10 @@ fetched. Median of --repeat runs; statements counted per request.
 """
 import argparse
 import os
-import statistics
-import sys
-import time
 
 import sqlalchemy as sa
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+from common import ROOT, app_at, median_seconds, replace_section
 
 PAGE = 100
 RAW = """
@@ -32,10 +28,7 @@ WHERE {scope} AND c.id > :after ORDER BY c.id {page}
 def database(url):
     from flask_migrate import upgrade
 
-    from app import create_app
-    from config import TestConfig
-
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    app = app_at(url)
     with app.app_context():
         upgrade(directory=os.path.join(ROOT, "migrations"))
     return app
@@ -48,16 +41,6 @@ class Counter:
 
     def _hit(self, *args):
         self.count += 1
-
-
-def measure(call, repeat):
-    call()  # warm-up
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def run(app, repeat):
@@ -98,11 +81,11 @@ def run(app, repeat):
                         if counted:
                             conn.scalar(count_sql)
 
-                ours = measure(api, repeat)
+                ours = median_seconds(api, repeat)
                 counter.count = 0
                 api()
                 statements = counter.count
-                baseline = measure(raw, repeat)
+                baseline = median_seconds(raw, repeat)
                 rows.append((username, len(ids), label, ours, baseline, statements))
                 print(f"{username:6} {label:32} {ours * 1000:7.1f} ms  raw {baseline * 1000:6.1f} ms  "
                       f"×{ours / baseline:5.1f}  {statements} statements")
@@ -110,10 +93,7 @@ def run(app, repeat):
 
 
 def write(rows, contracts):
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
     lines = [
-        "## API list at depth",
-        "",
         f"`bench/api.py` (run: `.venv/bin/python bench/api.py --database-url postgresql://…`): PostgreSQL,",
         f"{contracts:,} contracts (`bench/generate.py`), pages of {PAGE}, in process (Flask",
         "test client, JWT). *Raw* is the same rows' SELECT written by hand (plus the COUNT when the",
@@ -127,17 +107,8 @@ def write(rows, contracts):
                      f"{ours / raw:.1f} | {statements} |")
     lines += ["", "Reading forward by id costs the same at page 1,000 as at page 1; an offset page grows with",
               "its depth (PostgreSQL walks every row before it), which is why docs/api.md tells pulls to use",
-              "`after_id`.", ""]
-    text = open(path, encoding="utf-8").read()
-    block = "\n".join(lines)
-    if "## API list at depth" in text:
-        head, rest = text.split("## API list at depth", 1)
-        nxt = rest.find("\n## ")
-        text = head + block + ("" if nxt < 0 else "\n" + rest[nxt + 1:])
-    else:
-        text = text.rstrip() + "\n\n" + block
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
+              "`after_id`."]
+    replace_section("API list at depth", lines)
 
 
 def main():

@@ -1,7 +1,10 @@
-"""Shared by the benchmarks: a throwaway database with many synthetic contracts, and a results writer."""
+"""Shared by the benchmarks: a throwaway database with many synthetic contracts, the timing of a call,
+and the writers of results into docs/benchmarks.md."""
 import os
 import random
+import statistics
 import sys
+import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -10,11 +13,27 @@ OUT = os.path.join(ROOT, "bench", "out")
 sys.path.insert(0, ROOT)
 
 
-def make_app(path):
+def app_at(url):
+    """The application, with the test settings, on the database at ``url``."""
     from app import create_app
     from config import TestConfig
 
-    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
+
+
+def make_app(path):
+    return app_at(f"sqlite:///{path}")
+
+
+def median_seconds(run, repeat):
+    """The median time of ``repeat`` calls of ``run``, after one warm-up call (caches, compiled statements)."""
+    run()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
 
 
 def build_database(path, contracts, demo=True):
@@ -133,6 +152,30 @@ def write_subsection(title, lines):
     write_section("Documents", title, lines)
 
 
+def _replace_block(text, marker, block, next_heading):
+    """``text`` with the block from ``marker`` to the next ``next_heading`` replaced by ``block``;
+    None when ``marker`` is not in ``text``."""
+    if marker not in text:
+        return None
+    head, rest = text.split(marker, 1)
+    end = rest.find(next_heading)
+    tail = "" if end < 0 else rest[end + 1:]
+    return head + block + ("\n" + tail if tail else "")
+
+
+def _write_results(text):
+    with open(os.path.join(ROOT, "docs", "benchmarks.md"), "w", encoding="utf-8") as out:
+        out.write(text)
+
+
+def replace_section(section, lines):
+    """Replace (or add) the whole "## section" of docs/benchmarks.md with ``lines``."""
+    text = open(os.path.join(ROOT, "docs", "benchmarks.md"), encoding="utf-8").read()
+    heading = f"\n## {section}\n"
+    block = heading + "\n" + "\n".join(lines).rstrip() + "\n"
+    _write_results(_replace_block(text, heading, block, "\n## ") or text.rstrip() + "\n" + block)
+
+
 def write_section(section, title, lines):
     """Replace (or add) "### title" inside the "## section" section of docs/benchmarks.md."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")
@@ -145,13 +188,6 @@ def write_section(section, title, lines):
     head, section_text = text.split(f"\n{heading}\n", 1)
     end = section_text.find("\n## ")
     section_text, tail = (section_text, "") if end < 0 else (section_text[:end + 1], section_text[end + 1:])
-    marker = f"### {title}\n"
-    if marker in section_text:
-        before, rest = section_text.split(marker, 1)
-        nxt = rest.find("\n### ")
-        rest = "" if nxt < 0 else rest[nxt + 1:]
-        section_text = before + block + ("\n" + rest if rest else "")
-    else:
-        section_text = (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))
+    section_text = _replace_block(section_text, f"### {title}\n", block, "\n### ") or (
+        (section_text.rstrip() + "\n\n" if section_text.strip() else "\n") + block)
+    _write_results(head + f"\n{heading}\n" + section_text.rstrip() + "\n" + ("\n" + tail if tail else ""))

@@ -10,24 +10,11 @@ replayed on a raw DBAPI cursor, results fetched and nothing else. Both are timed
 page / raw SQL is the figure to compare; the target is 3× at most.
 """
 import argparse
-import os
-import statistics
-import sys
-import time
 
-BENCH = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(BENCH)
-sys.path[:0] = [ROOT]
+from common import app_at, median_seconds, replace_section
 
 USERS = ("admin", "registrar", "detu")
 TARGET = 3.0
-
-
-def make_app(url):
-    from app import create_app
-    from config import TestConfig
-
-    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
 
 
 def figures_statements(app, username, name, args):
@@ -89,16 +76,6 @@ def page_runner(client, path):
     return run
 
 
-def timed(run, repeat):
-    run()  # warm-up: caches, compiled statements
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def count_contracts(app):
     from sqlalchemy import func, select
 
@@ -122,8 +99,8 @@ def measure(app, repeat, year):
             args = {"year": year} if year else {}
             statements = figures_statements(app, username, name, args)
             query = f"?year={year}" if year else ""
-            page = timed(page_runner(client, path + query), repeat)
-            raw = timed(raw_runner(app, statements), repeat)
+            page = median_seconds(page_runner(client, path + query), repeat)
+            raw = median_seconds(raw_runner(app, statements), repeat)
             results.append((name, username, len(statements), page, raw))
             print(f"{name:10} {username:10} {len(statements):3} statements  page {page * 1000:8.1f} ms  "
                   f"raw SQL {raw * 1000:8.1f} ms  ratio {page / raw:5.2f}", flush=True)
@@ -147,22 +124,6 @@ def table_lines(results, contracts, dialect):
     return lines
 
 
-def write_section(lines):
-    """Replace (or add) the "## Reports" section of docs/benchmarks.md."""
-    path = os.path.join(ROOT, "docs", "benchmarks.md")
-    text = open(path, encoding="utf-8").read()
-    block = "## Reports\n\n" + "\n".join(lines).rstrip() + "\n"
-    if "## Reports\n" in text:
-        head, rest = text.split("## Reports\n", 1)
-        end = rest.find("\n## ")
-        tail = "" if end < 0 else rest[end + 1:]
-        text = head + block + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip() + "\n\n" + block
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="a database made by bench/generate.py")
@@ -172,7 +133,7 @@ def main():
     options = parser.parse_args()
     if options.repeat < 1:
         parser.exit(2, "--repeat must be at least 1\n")
-    app = make_app(options.database_url)
+    app = app_at(options.database_url)
     contracts = count_contracts(app)
     results = measure(app, options.repeat, options.year)
     with app.app_context():
@@ -182,7 +143,7 @@ def main():
     lines = table_lines(results, contracts, dialect)
     print("\n".join(lines))
     if options.write:
-        write_section(lines)
+        replace_section("Reports", lines)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ Databases: SQLite files in a temporary folder by default; PostgreSQL when ``TEST
 from a template). The template is migrated with Alembic and loaded with the demo university once
 per session; each test starts from a fresh copy of it.
 
-One app per test module, from the factory (``app`` fixture). Log in with ``login("detu")``.
+One app per test module, from the factory (``app`` fixture). Log in with ``login("detu")`` (a
+signed-in test client), ``sign_in`` (the login form's answer, for tests of the login itself) or
+``bearer("detu")`` (API headers); ``contract_of("student")`` reads a demo student's contract.
 """
 import hashlib
 import os
@@ -160,17 +162,65 @@ def client(app):
     return app.test_client()
 
 
+def sign_in(app, username, password="demo", **kwargs):
+    """POST the login form as a new browser; returns (client, response), whatever the outcome."""
+    client = app.test_client()
+    response = client.post("/login/", data={"username": username, "password": password}, **kwargs)
+    return client, response
+
+
+def api_login(client, username, password="demo", provider="db", **extra):
+    """POST the API's login; returns the response (its JSON holds the tokens when it succeeds)."""
+    return client.post("/api/v1/security/login",
+                       json={"username": username, "password": password, "provider": provider, **extra})
+
+
+def bearer_of(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def login(app):
     """``login("detu")`` returns a test client signed in as that demo account."""
 
     def _login(username, password="demo"):
-        c = app.test_client()
-        response = c.post("/login/", data={"username": username, "password": password})
+        client, response = sign_in(app, username, password)
         assert response.status_code == 302, f"login of {username} failed"
-        return c
+        return client
 
     return _login
+
+
+@pytest.fixture
+def bearer(client):
+    """``bearer("detu")`` → headers carrying a fresh JWT of that demo account."""
+
+    def _bearer(username, password="demo"):
+        response = api_login(client, username, password)
+        assert response.status_code == 200, response.get_json()
+        return bearer_of(response.json["access_token"])
+
+    return _bearer
+
+
+def contract_of(student, year=None, kind="initial"):
+    """The contract of a demo student, named by login ("student") or student number, of ``year``
+    (the current one by default) and ``kind``; read in the current app context."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.catalog.models import Settings
+    from app.contracts.models import Contract
+    from app.extensions import db
+    from app.people.models import Student
+
+    if student.isdigit():
+        who = Student.student_number == student
+    else:
+        who = Student.user_id == current_app.appbuilder.sm.find_user(username=student).id
+    year = year or db.session.get(Settings, 1).current_year
+    return db.session.scalar(select(Contract).join(Student, Contract.student_id == Student.id)
+                             .where(who, Contract.year == year, Contract.kind == kind))
 
 
 @pytest.fixture

@@ -91,3 +91,37 @@ def test_staff_student_pages_cover_the_students_of_the_contracts_one_reads(ctx, 
         assert pages == set()  # students use their own pages
     else:
         assert of_contracts <= pages
+
+
+def test_the_holders_of_a_role_in_sql_are_those_roles_of_names_groups_included(ctx, users):
+    """The assignment pages offer the holders of a role (SQL); the pages let them in (roles_of): the same people."""
+    from flask import current_app
+
+    from app import policy
+    from app import roles as R
+
+    sm = current_app.appbuilder.sm
+    # The teacher is also a director of studies through a directory group, not directly.
+    ctx.add(sm.group_model(name="detus", label="DETUs", roles=[sm.find_role(R.DETU)], users=[users["teacher"]]))
+    ctx.flush()
+    accounts = ctx.scalars(select(sm.user_model)).all()
+    for role in R.ALL_ROLES:
+        in_sql = set(ctx.scalars(select(sm.user_model.id).where(policy.role_holders(role))))
+        assert in_sql == {user.id for user in accounts if role in policy.roles_of(user)}, role
+    assert users["teacher"].id in set(ctx.scalars(select(sm.user_model.id).where(policy.role_holders(R.DETU))))
+
+
+def test_the_assignment_form_offers_a_director_of_studies_by_group(app, login):
+    from flask import current_app
+
+    from app import roles as R
+    from app.extensions import db
+
+    with app.app_context():
+        sm = current_app.appbuilder.sm
+        teacher = sm.find_user(username="teacher")
+        db.session.add(sm.group_model(name="detus", label="DETUs", roles=[sm.find_role(R.DETU)], users=[teacher]))
+        db.session.commit()
+        label = f"{teacher.first_name} {teacher.last_name}"
+    form = login("referent").get("/detuassignmentview/add").get_data(as_text=True)
+    assert label in form

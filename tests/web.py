@@ -2,6 +2,16 @@
 tests/conftest.py)."""
 
 
+def sign_in(page, username, password="demo"):
+    """Sign in through the login page (relative to the page's base URL); the user's home page follows."""
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("button[type=submit], input[type=submit]")
+    assert "/login" not in page.url, f"login of {username} failed"
+
+
 def login_with_keyboard(page, username, password="demo"):
     """Sign in using the keyboard only: Tab to each field, type, Enter."""
     page.goto("/login/")

@@ -146,7 +146,6 @@ class ContractApi(KeyErrors, BaseApi):
         record_reads([contract.id], API, user=self.caller())
         response = self.response(200, **contract_detail(contract, self.caller()))
         response.add_etag()
-        response.headers["Cache-Control"] = "private, no-cache"
         return response.make_conditional(request)
 
     @expose("/<int:pk>/pdf", methods=["GET"])
@@ -185,7 +184,6 @@ class ContractApi(KeyErrors, BaseApi):
         record_reads([contract.id], API, user=self.caller())
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     def _readable(self, pk):

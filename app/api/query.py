@@ -13,6 +13,7 @@ import jsonschema
 import prison
 from sqlalchemy import select
 
+from app import academic_year
 from app.contracts.models import KINDS, STATUSES, Contract
 from app.people.models import Faculty, Programme, Student
 
@@ -25,7 +26,7 @@ MAX_PAGE_SIZE = 100
 MAX_Q_LENGTH = 8000
 
 _CODE = {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,32}$", "example": "L1MATH-101"}
-_YEAR = {"type": "integer", "minimum": 1900, "maximum": 9999, "example": 2026}
+_YEAR = {"type": "integer", "minimum": academic_year.FIRST, "maximum": academic_year.LAST, "example": 2026}
 _INSTANT = {"type": "string", "format": "date-time", "example": "2026-09-01T00:00:00Z"}
 
 
@@ -131,6 +132,20 @@ def parse_instant(text):
         return datetime.min if moment.year == 1 else datetime.max
 
 
+def _within_alternatives(error):
+    """For a filter (one of the alternatives, one per column and operator kind), the error of the
+    alternative it meant (its column, then its operator) rather than "not valid under any"."""
+    if not error.context:
+        return error
+
+    def wrong(field):
+        return {e.schema_path[0] for e in error.context if list(e.relative_path)[:1] == [field]}
+    meant = [e for e in error.context if e.schema_path[0] not in wrong("col")]
+    closer = [e for e in meant if e.schema_path[0] not in wrong("opr")]
+    operator = [e for e in meant if list(e.relative_path)[:1] == ["opr"]]
+    return jsonschema.exceptions.best_match(closer or operator) or error
+
+
 def parse_q(raw):
     """The ``q`` argument (rison, or JSON) as checked data; raises BadQuery."""
     if not raw:
@@ -143,6 +158,7 @@ def parse_q(raw):
         raise BadQuery("q is neither rison nor JSON.") from None
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(value))
     if error is not None:
+        error = _within_alternatives(error)
         where = "/".join(str(part) for part in error.absolute_path)
         raise BadQuery(f"q does not follow the ContractListQuery schema at '{where}': {error.message}")
     return value

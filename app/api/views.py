@@ -85,9 +85,8 @@ class ServiceAccountsView(BaseView):
         except accounts.AccountError as exc:
             flash(str(exc), "danger")
             return redirect(url_for(".index"))
-        response = self.render_template("api/key_issued.html", account=account, issued=issued)
-        # The key is shown once: no cache may keep the page.
-        return response, 200, {"Cache-Control": "no-store"}
+        # Shown once; like every page it is sent "no-store" (app.security.headers): no cache keeps it.
+        return self.render_template("api/key_issued.html", account=account, issued=issued)
 
     @expose("/keys/<key_uuid>/revoke", methods=["POST"])
     @has_access

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from wtforms import BooleanField, SelectField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
-from app import policy
+from app import academic_year, policy
+from app.catalog.logo import LogoField, logo_summary
 from app.catalog.models import (
     DIPLOMA_TYPE_PATTERN,
     Accommodation,
@@ -20,7 +21,6 @@ from app.catalog.models import (
     Settings,
 )
 from app.catalog.sanitize import clean_html
-from app.documents.logo import LogoField, logo_summary
 from app.extensions import db
 from app.ui.display import choice, in_language
 from app.ui.modelviews import ProjectModelView
@@ -183,7 +183,7 @@ class SettingsView(ConfigView):
     }
     validators_columns = {
         "diploma_types": [diploma_types_validator],
-        "current_year": [NumberRange(min=2000, max=2100)],
+        "current_year": [academic_year.validator()],
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
         "retention_years": [NumberRange(min=1, max=50)],
         "read_log_retention_months": [NumberRange(min=1, max=120)],
@@ -214,7 +214,7 @@ class CampaignView(ConfigView):
     base_order = ("year", "desc")
     list_columns = add_columns = edit_columns = show_columns = ["year", "opens_on", "closes_on"]
     label_columns = {"year": _l("Academic year"), "opens_on": _l("Opens on"), "closes_on": _l("Closes on")}
-    validators_columns = {"closes_on": [closes_after_opening], "year": [NumberRange(min=2000, max=2100)]}
+    validators_columns = {"closes_on": [closes_after_opening], "year": [academic_year.validator()]}
 
 
 class AccommodationView(ConfigView):

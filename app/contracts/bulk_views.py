@@ -7,7 +7,7 @@ contract; a page says what was done and what was refused, and why.
 import tempfile
 from datetime import date
 
-from flask import Response, abort, current_app, g, request, send_file, stream_with_context
+from flask import Response, abort, g, request, send_file, stream_with_context
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_babel import lazy_gettext as _l
@@ -49,17 +49,13 @@ class BulkActions:
     def pdfs_selected(self, selection):
         if selection.refused or selection.too_many or not selection.contracts:
             return self._download_refusals(selection, "pdfs_selected")
-        from app.documents import bulk as zips
         from app.documents import pdf
 
         ids = selection.ids
         record_reads(ids, ZIP)  # the read log (app.privacy)
-        workers = min(zips.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
-        stream = zips.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
-                                 label=f"ZIP of {len(ids)} selected for {g.user.username}")
+        stream = pdf.zip_of_pdfs(ids, f"ZIP of {len(ids)} selected for {g.user.username}")
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="contrats-{date.today():%Y%m%d}.zip"'
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     @action("export_selected", _l("Export them to Excel"), None, "fa-file-excel-o", single=False)
@@ -75,7 +71,6 @@ class BulkActions:
         spool.seek(0)
         response = send_file(spool, mimetype=XLSX, as_attachment=True,
                              download_name=f"contrats-{date.today():%Y%m%d}.xlsx")
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     def _download_refusals(self, selection, name):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, select
 
-from app import policy
+from app import academic_year, policy
 from app.catalog.models import Accommodation
 from app.contracts.models import KINDS, STATUSES, Contract, ContractAccommodation
 from app.people.models import Programme, Registration, Student
@@ -47,10 +47,12 @@ class ContractSearch:
         search = cls(text=(args.get("q") or "").strip()[:100])
         search.year = default_year if "year" not in args else None
         for name, attr in (("programme", "programme_id"), ("faculty", "faculty_id"),
-                           ("year", "year"), ("accommodation", "accommodation_id")):
+                           ("accommodation", "accommodation_id")):
             raw = args.get(name)
             if raw not in (None, "", ALL_YEARS):
                 setattr(search, attr, search._row_id(name, raw))
+        if args.get("year") not in (None, "", ALL_YEARS):
+            search.year = search._year(args["year"])
         search.status = search._choice(args, "status", STATUSES)
         search.kind = search._choice(args, "kind", KINDS)
         search.repeating = YES_NO.get(search._choice(args, "repeating", YES_NO))
@@ -63,6 +65,13 @@ class ContractSearch:
             self.ignored.append(name)
             return None
         return value
+
+    def _year(self, raw):
+        try:
+            return academic_year.parse(raw)
+        except ValueError:
+            self.ignored.append("year")
+            return None
 
     def _choice(self, args, name, allowed):
         value = args.get(name) or None

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app import academic_year
 from app.cli import require_schema
 from app.documents.excel import save_extraction
 from app.documents.scope import faculty_query, parse_year
@@ -27,7 +28,7 @@ def export_command(code, out, year):
     try:
         year = parse_year(year)
     except ValueError:
-        raise click.ClickException(f"--year must be an academic year such as 2026, or 'all' (got {year!r}).") from None
+        raise click.ClickException(f"--year must be 'all' or {academic_year.REASON} (got {year!r}).") from None
     directory = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(directory):
         raise click.ClickException(f"The folder {directory} does not exist.")

@@ -5,10 +5,11 @@ counsellor's comment.
 """
 import base64
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import format_decimal, get_locale
 from sqlalchemy import select
 
+from app.catalog.logo import image_type
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
 from app.contracts import document, labels, loading
@@ -24,16 +25,6 @@ def logo_data_uri(data):
     if kind is None:
         return None
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def image_type(data):
-    if not data:
-        return None
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    return None
 
 
 class Anonymised(ValueError):
@@ -81,6 +72,15 @@ def pdf_filename(contract):
     if contract.kind != "initial":
         parts.append(contract.kind)
     return "-".join(p for p in parts if p) + ".pdf"
+
+
+def zip_of_pdfs(contract_ids, label):
+    """The bytes of a ZIP of the contracts' PDFs, streamed; PDF_WORKERS processes (else one per core)
+    render them, never more than there are PDFs."""
+    from app.documents import bulk
+
+    workers = min(bulk.worker_count(current_app.config["PDF_WORKERS"]), len(contract_ids))
+    return bulk.zip_stream(html_entries(contract_ids), workers=workers, total=len(contract_ids), label=label)
 
 
 def html_entries(contract_ids, chunk=20):

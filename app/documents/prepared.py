@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app import policy
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
-from app.documents import bulk, excel, pdf
+from app.documents import excel, pdf
 from app.documents.scope import faculty_search
 from app.documents.tasks import TaskRefused, register_kind
 from app.extensions import db
@@ -69,9 +69,7 @@ def make_list_extraction(user, params, path, progress):
 def make_bulk_zip(user, params, path, progress):
     programme, ids = bulk_selection(user, ContractSearch.from_args(params))
     progress.total = len(ids)
-    workers = min(bulk.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
-    stream = bulk.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
-                             label=f"ZIP {programme.code} for {user.username}")
+    stream = pdf.zip_of_pdfs(ids, f"ZIP {programme.code} for {user.username}")
     with open(path, "wb") as out:
         for done, chunk in enumerate(stream):  # one chunk per PDF, then the ZIP's directory
             out.write(chunk)

@@ -1,6 +1,7 @@
 """Which contracts an extraction holds: a faculty's, of one academic year or all."""
 from sqlalchemy import select
 
+from app import academic_year
 from app.catalog.service import current_year
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch
@@ -13,9 +14,7 @@ def parse_year(raw):
         return current_year()
     if raw == "all":
         return None
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    raise ValueError(raw)
+    return academic_year.parse(raw)
 
 
 def faculty_search(faculty, year):

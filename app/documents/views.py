@@ -23,7 +23,7 @@ from app.catalog.service import current_year
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.contracts.views import visible_contract_or_404
-from app.documents import bulk, excel, pdf, tasks
+from app.documents import excel, pdf, tasks
 from app.documents.jobs import latest_export
 from app.documents.models import DONE, QUEUED, RUNNING, DocumentTask
 from app.documents.names import ascii_slug
@@ -35,16 +35,12 @@ from app.people.models import Faculty, Programme
 from app.privacy.files import record_download
 from app.privacy.reads import EXPORT, NIGHTLY, PDF, ZIP, record_read, record_reads
 
-NO_STORE = "private, no-store"
-
-
 def _xlsx_response(query, filename):
     spool, written = tempfile.TemporaryFile(), []
     excel.write_extraction(query, spool, written=written)
     record_reads(written, EXPORT)  # the rows the file holds (app.privacy)
     spool.seek(0)
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = NO_STORE
     return response
 
 
@@ -57,7 +53,7 @@ def _prepare(kind, params, filename):
 
 def _extraction(kind, params, query, filename):
     """Small extractions at once; larger ones prepared off the request."""
-    if count_of(query) <= current_app.config.get("EXPORT_INLINE_ROWS", 3000):
+    if count_of(query) <= current_app.config["EXPORT_INLINE_ROWS"]:
         return _xlsx_response(query, filename)
     return _prepare(kind, params, filename)
 
@@ -73,7 +69,7 @@ def _bulk_selection():
 
 
 def _inline_zip(count):
-    return count <= current_app.config.get("BULK_INLINE_PDFS", 30)
+    return count <= current_app.config["BULK_INLINE_PDFS"]
 
 
 class ContractDocumentsView(BaseView):
@@ -87,7 +83,6 @@ class ContractDocumentsView(BaseView):
         record_read(contract, PDF)
         response = Response(pdf.contract_pdf(contract), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="{pdf.pdf_filename(contract)}"'
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/bulk/")
@@ -107,13 +102,10 @@ class ContractDocumentsView(BaseView):
         if not _inline_zip(len(ids)):
             return _prepare("bulk_zip", search.as_args(), _bulk_filename(programme, search))
         record_reads(ids, ZIP)
-        workers = min(bulk.worker_count(current_app.config.get("PDF_WORKERS", 0)), len(ids))
-        stream = bulk.zip_stream(pdf.html_entries(ids), workers=workers, total=len(ids),
-                                 label=f"ZIP {programme.code} for {g.user.username}")
+        stream = pdf.zip_of_pdfs(ids, f"ZIP {programme.code} for {g.user.username}")
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="{_bulk_filename(programme, search)}"'
         response.headers["X-Contract-Count"] = str(len(ids))
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
     @expose("/export.xlsx")
@@ -187,7 +179,6 @@ class ExportView(BaseView):
             abort(404, _("No nightly extraction of this faculty yet."))
         record_download(path, NIGHTLY)  # exactly the contracts the file holds (app.privacy)
         response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=os.path.basename(path))
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
 
@@ -210,10 +201,10 @@ class DocumentTaskView(BaseView):
         if request.args.get("format") == "json":
             return jsonify(status=task.status, done=task.done, total=task.total, text=_task_text(task))
         waiting = task.status in (QUEUED, RUNNING)
-        no_scheduler = waiting and Lease(current_app.config.get("SCHEDULER_LOCK_TTL", 15)).current() is None
+        no_scheduler = waiting and Lease(current_app.config["SCHEDULER_LOCK_TTL"]).current() is None
         return self.render_template("documents/task.html", task=task, status_text=_task_text(task),
                                     no_scheduler=no_scheduler,
-                                    keep_hours=current_app.config.get("DOCUMENT_TASK_KEEP_HOURS", 24))
+                                    keep_hours=current_app.config["DOCUMENT_TASK_KEEP_HOURS"])
 
     @expose("/<int:pk>/file")
     @has_access
@@ -225,7 +216,6 @@ class DocumentTaskView(BaseView):
         record_download(path, tasks.kind_of(task).channel)  # the read log (app.privacy)
         response = send_file(path, mimetype=tasks.kind_of(task).mimetype, as_attachment=True,
                              download_name=task.filename)
-        response.headers["Cache-Control"] = NO_STORE
         return response
 
 

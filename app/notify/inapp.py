@@ -12,7 +12,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app import roles as R
 from app.contracts import signals
 from app.contracts.labels import year_label
 from app.contracts.models import Contract
@@ -77,7 +76,7 @@ def connect():
 
 def counters(user):
     """(unread notifications, contracts waiting for this user's signature), in one statement."""
-    if user is None or not policy.has_role(user, R.DETU, R.STUDENT):
+    if user is None or not policy.has_notifications(user):
         return 0, 0
     unread = (
         select(func.count(Notification.id))

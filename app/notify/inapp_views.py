@@ -3,7 +3,6 @@ from flask import abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app import policy
-from app import roles as R
 from app.notify import inapp
 
 PAGE_SIZE = 30
@@ -55,7 +54,7 @@ class NotificationView(BaseView):
 
 
 def show_menu():
-    return policy.has_role(g.user, R.DETU, R.STUDENT)
+    return policy.has_notifications(g.user)
 
 
 def register(app, appbuilder):

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from app import policy
-from app import roles as R
 from app.notify import outbox
 from app.notify.models import FAILED, PENDING, SENT, OutboxMessage
 from app.ui.display import choice
@@ -59,7 +58,7 @@ class OutboxView(ProjectModelView):
     @action("retry", _l("Send again"), _l("Queue the selected messages for sending again?"), "fa-repeat")
     def retry(self, items):
         # FAB loads action rows without any filter: decide here, not in the page.
-        if not policy.has_role(g.user, R.ADMIN):
+        if not policy.can_requeue_mail(g.user):
             abort(403)
         items = items if isinstance(items, list) else [items]
         count = outbox.requeue([item.id for item in items])

@@ -1,5 +1,4 @@
 """Referents' pages on the data from Apogée (read-only lists) and on the three assignments."""
-from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotStartsWith
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -8,6 +7,7 @@ from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from app import policy
 from app import roles as R
 from app.extensions import db
 from app.ui.modelviews import ProjectModelView, ReadOnlyModelView
@@ -99,8 +99,7 @@ class _FilterUserRole(BaseFilter):
     arg_name = "hasrole"
 
     def apply(self, query, value):
-        sm = current_app.appbuilder.sm
-        return query.filter(sm.user_model.roles.any(sm.role_model.name == value))
+        return query.filter(policy.role_holders(value))
 
 
 class StudentNumberField(StringField):

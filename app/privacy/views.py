@@ -18,7 +18,6 @@ from app.security import current_impersonator
 
 def _attachment(response, filename):
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
-from app import policy
+from app import academic_year, policy
 from app.catalog.models import Campaign
 from app.catalog.service import current_year
 from app.contracts.models import STATUSES, Contract
@@ -38,7 +38,7 @@ class ReportFilters:
     @classmethod
     def from_args(cls, args):
         filters = cls(year=current_year())
-        for name, attr, low, high in (("year", "year", 2000, 2100), ("faculty", "faculty_id", 1, 2**31 - 1),
+        for name, attr, low, high in (("year", "year", academic_year.FIRST, academic_year.LAST), ("faculty", "faculty_id", 1, 2**31 - 1),
                                       ("programme", "programme_id", 1, 2**31 - 1), ("days", "days", 0, MAX_DAYS)):
             raw = args.get(name)
             if raw in (None, ""):

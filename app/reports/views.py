@@ -44,7 +44,6 @@ def xlsx_response(tables, filename):
     excel.write_sheets([sheet(t) for t in tables], spool)
     spool.seek(0)
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

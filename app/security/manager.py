@@ -59,6 +59,11 @@ class SecurityManager(FabSecurityManager):
             )
         super().__init__(appbuilder)
 
+    @staticmethod
+    def create_builtin_roles():
+        """FAB's hook for its builtin roles: ours are defined in code (app/roles.py), not in FAB_ROLES."""
+        return R.builtin_roles()
+
     def _init_sign_in(self, config):
         """The CAS server and the directory this configuration signs people in with."""
         auth_type = config.get("AUTH_TYPE")

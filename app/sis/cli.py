@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import academic_year
 from app.cli import require_schema
 
 
@@ -40,8 +41,8 @@ def sync_command(year, programme, dry_run):
     from app.sis.models import FAILED, PARTIAL
     from app.sis.sync import SyncOptions, SyncRefused, run_sync
 
-    if year is not None and not 1900 < year < 3000:
-        raise click.ClickException(f"--year {year} is not an academic year (e.g. 2026 for 2026-2027).")
+    if year is not None and not academic_year.is_academic_year(year):
+        raise click.ClickException(f"--year {year} is not {academic_year.REASON}.")
     update, close = _progress()
     try:
         require_schema()

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from wtforms import SelectField
 
-from app import policy
+from app import academic_year, policy
 from app.extensions import db
 from app.sis import REQUESTS_JOB
 from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
@@ -80,9 +80,10 @@ def parse_start_form(form):
     programme = (form.get("programme") or "").strip()
     year = None
     if year_raw:
-        if not year_raw.isdigit() or not 1900 < int(year_raw) < 3000:
-            return None, _l("The academic year is a year such as 2026 (for 2026-2027).")
-        year = int(year_raw)
+        try:
+            year = academic_year.parse(year_raw)
+        except ValueError:
+            return None, academic_year.invalid_message()
     if programme and not PROGRAMME_CODE.match(programme):
         return None, _l("The programme is a step code such as L1MATH, or L1MATH-101 with its version.")
     return SyncOptions(year=year, programme=programme or None, dry_run=bool(form.get("dry_run"))), None

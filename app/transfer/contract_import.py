@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
+from app import academic_year
 from app.catalog.models import Accommodation, Remediation
 from app.catalog.service import current_year
 from app.contracts import document
@@ -108,7 +109,7 @@ def _read(source):
         sheet = book.worksheets[0]
         lines = sheet.iter_rows(values_only=True)
         columns = _header(next(lines, ()))
-        limit = current_app.config.get("IMPORT_MAX_ROWS", 50000)
+        limit = current_app.config["IMPORT_MAX_ROWS"]
         rows = []
         for line, values in enumerate(lines, start=2):
             if any(v not in (None, "") for v in values):
@@ -211,7 +212,7 @@ class _Checker:
         return self.students[number]
 
     def _year(self, value):
-        year = integer(2000, 2100)(value)
+        year = integer(academic_year.FIRST, academic_year.LAST)(value)
         if year >= self.current_year:
             raise Invalid(f"only past years are imported (before {self.current_year}-{self.current_year + 1})")
         return year

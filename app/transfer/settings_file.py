@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from flask import current_app
 
+from app import academic_year
 from app.catalog.models import (
     DETU_NOTIFICATIONS,
     DIPLOMA_TYPE_PATTERN,
@@ -26,8 +27,7 @@ from app.catalog.models import (
 )
 from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
-from app.documents.logo import MAX_LOGO_BYTES
-from app.documents.pdf import image_type
+from app.catalog.logo import MAX_LOGO_BYTES, image_type
 from app.extensions import db
 from app.transfer import assignments
 from app.transfer.fields import (
@@ -66,7 +66,7 @@ def _url(value):
 
 SETTINGS_FIELDS = {
     "institution_name": text(200, required=True),
-    "current_year": integer(2000, 2100),
+    "current_year": integer(academic_year.FIRST, academic_year.LAST),
     "diploma_types": _diploma_types,
     "reorientation_allowed": boolean,
     "reorientation_profile_code": text(16, nullable=True),
@@ -91,10 +91,10 @@ def _campaign_dates(entry):
 
 
 def _sections():
-    languages = tuple(current_app.config.get("LANGUAGES", {"fr": None, "en": None}))
+    languages = tuple(current_app.config["LANGUAGES"])
     return [
         Section("campaigns", Campaign, ("year",),
-                {"year": integer(2000, 2100), "opens_on": day, "closes_on": day},
+                {"year": integer(academic_year.FIRST, academic_year.LAST), "opens_on": day, "closes_on": day},
                 lambda year: f"campaign {year}-{year + 1}", clean=_campaign_dates),
         Section("specific_needs", Accommodation, ("code",),
                 {"code": text(16, required=True), "label": text(250, required=True),

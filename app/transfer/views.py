@@ -39,7 +39,7 @@ class ContractImportView(BaseView):
         upload = request.files.get("file")
         if upload is None or not upload.filename:
             return None, _("Choose the Excel file to import.")
-        limit = current_app.config.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+        limit = current_app.config["IMPORT_MAX_BYTES"]
         data = upload.stream.read(limit + 1)
         if len(data) > limit:
             return None, _("The file is too large (%(max)s MB at most).", max=limit // (1024 * 1024))

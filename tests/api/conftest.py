@@ -1,21 +1,7 @@
-"""Fixtures of the API tests: bearer headers for a demo account (JWT) or a service account (API key)."""
+"""Fixtures of the API tests: headers of a service account (API key); a demo account's JWT: ``bearer`` (tests/conftest.py)."""
 import pytest
 
 from app.api import accounts
-
-
-@pytest.fixture
-def bearer(client):
-    """``bearer("detu")`` → headers carrying a fresh JWT of that demo account."""
-
-    def _bearer(username, password="demo"):
-        response = client.post(
-            "/api/v1/security/login", json={"username": username, "password": password, "provider": "db"}
-        )
-        assert response.status_code == 200, response.get_json()
-        return {"Authorization": f"Bearer {response.json['access_token']}"}
-
-    return _bearer
 
 
 @pytest.fixture

@@ -88,6 +88,8 @@ def test_etag_answers_304_until_the_contract_changes(app, client, bearer, signed
     headers = bearer("counsellor")
     first = client.get(f"{CONTRACTS}{signed_l1math}", headers=headers)
     etag = first.headers["ETag"]
+    # No cache keeps student data; a client revalidates the copy it keeps itself.
+    assert first.headers["Cache-Control"] == "no-store"
     again = client.get(f"{CONTRACTS}{signed_l1math}", headers={**headers, "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     with app.app_context():

@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.access import one_user_per_role
 from tests.language import EXEMPT, checker_for
 from tests.test_access_matrix import TABLE, _facts
+from tests.web import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +47,6 @@ def html_pages(app, user):
 def _facts_of(app):
     with app.app_context():
         return _facts(app)
-
-
-def sign_in(page, user):
-    page.goto("/login/")
-    page.fill("#username", user)
-    page.fill("#password", "demo")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
 
 
 def audit(page, path, checker, phone):

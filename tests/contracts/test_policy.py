@@ -41,12 +41,11 @@ def test_loader_options_are_applied(ctx, users):
     assert "student" not in inspect(contract).unloaded and "accommodations" not in inspect(contract).unloaded
 
 
-def test_the_api_reads_one_contract_through_the_policy_with_a_token(app, client):
+def test_the_api_reads_one_contract_through_the_policy_with_a_token(app, client, bearer):
     from tests.contracts.staff import one_contract
     from app.people.models import Programme
 
-    token = client.post("/api/v1/security/login", json={"username": "detu", "password": "demo", "provider": "db"})
-    headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    headers = bearer("detu")
     mine = one_contract(app, Programme.step_code == "L1MATH")
     theirs = one_contract(app, Programme.step_code == "L3MATH")
     assert client.get(f"/api/v1/contracts/{mine}", headers=headers).status_code == 200

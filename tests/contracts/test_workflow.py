@@ -19,17 +19,7 @@ from app.contracts.models import (
     ContractEvent,
 )
 from app.people.models import Student
-
-
-def contract_of(session, username, year=None, kind=INITIAL):
-    from flask import current_app
-
-    user = current_app.appbuilder.sm.find_user(username=username)
-    student = session.scalar(select(Student).where(Student.user_id == user.id))
-    year = year or session.get(Settings, 1).current_year
-    return session.scalar(
-        select(Contract).where(Contract.student_id == student.id, Contract.year == year, Contract.kind == kind)
-    )
+from tests.conftest import contract_of
 
 
 def first_contract(session, status, step=None):
@@ -47,7 +37,7 @@ def fill_student_part(contract, user, **changes):
 
 
 def test_student_validates_a_complete_draft(ctx, users):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     assert contract.status == DRAFT
     fill_student_part(contract, users["student"])
     workflow.submit(contract, users["student"])
@@ -59,7 +49,7 @@ def test_student_validates_a_complete_draft(ctx, users):
 
 
 def test_validation_lists_everything_missing_and_keeps_the_draft(ctx, users):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     editing.save_student_part(contract, users["student"], {"study_plan": "   ", "needs_details": "Horaires"}, contract.version)
     with pytest.raises(Incomplete) as caught:
         workflow.submit(contract, users["student"])
@@ -71,7 +61,7 @@ def test_validation_lists_everything_missing_and_keeps_the_draft(ctx, users):
 
 @pytest.mark.parametrize("username", ["detu", "teacher", "counsellor", "registrar", "referent", "admin", "student2"])
 def test_only_the_student_validates(ctx, users, username):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     fill_student_part(contract, users["student"])
     with pytest.raises(NotAllowed):
         workflow.submit(contract, users[username])
@@ -79,7 +69,7 @@ def test_only_the_student_validates(ctx, users, username):
 
 
 def test_validation_is_refused_while_impersonating(ctx, users):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     fill_student_part(contract, users["student"])
     with pytest.raises(NotAllowed):
         workflow.submit(contract, users["student"], impersonator=users["admin"])
@@ -121,7 +111,7 @@ def test_only_submitted_contracts_are_signed_or_returned(ctx, users, status):
 
 
 def test_signing_needs_an_hour_volume_for_every_specific_need(ctx, users):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     need = ctx.scalar(select(Accommodation).where(Accommodation.code == "RSE01"))
     fill_student_part(contract, users["student"], accommodations=[str(need.id)])
     workflow.submit(contract, users["student"])
@@ -135,7 +125,7 @@ def test_signing_needs_an_hour_volume_for_every_specific_need(ctx, users):
 
 
 def test_return_needs_a_reason_then_the_student_validates_again(ctx, users):
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     fill_student_part(contract, users["student"])
     workflow.submit(contract, users["student"])
     with pytest.raises(Incomplete):
@@ -234,7 +224,7 @@ def test_closed_campaign_refuses_student_changes_and_validation(ctx, users):
     campaign.closes_on = date.today() - timedelta(days=1)
     campaign.opens_on = date.today() - timedelta(days=60)
     ctx.commit()
-    contract = contract_of(ctx, "student")
+    contract = contract_of("student")
     with pytest.raises(NotAllowed):
         fill_student_part(contract, users["student"])
     with pytest.raises(NotAllowed):

@@ -1,4 +1,5 @@
-"""Helpers for the documents tests: demo rows by name, PDFs read back as text."""
+"""Helpers for the documents tests: demo rows by status and step, PDFs read back as text (a student's
+contract: ``tests.conftest.contract_of``)."""
 import io
 
 import pytest
@@ -9,21 +10,6 @@ from sqlalchemy import select
 def pdf_text(data):
     reader = PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def contract_of(username, year=None):
-    """The current year's initial contract of a demo student account."""
-    from flask import current_app
-
-    from app.catalog.models import Settings
-    from app.contracts.models import Contract
-    from app.extensions import db
-    from app.people.models import Student
-
-    user = current_app.appbuilder.sm.find_user(username=username)
-    student = db.session.scalar(select(Student).where(Student.user_id == user.id))
-    year = year or db.session.get(Settings, 1).current_year
-    return db.session.scalar(select(Contract).where(Contract.student_id == student.id, Contract.year == year))
 
 
 def first(status, step, year=None):

@@ -13,7 +13,8 @@ from app.documents import jobs
 from app.documents.excel import safe_text
 from app.extensions import db
 from app.people.models import Faculty, Programme
-from tests.documents.conftest import contract_of, first, programme_id
+from tests.conftest import contract_of
+from tests.documents.conftest import first, programme_id
 
 # These tests read the English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}

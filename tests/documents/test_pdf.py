@@ -8,7 +8,8 @@ from pypdf import PdfReader
 from app.catalog.models import Settings
 from app.contracts import labels
 from app.extensions import db
-from tests.documents.conftest import contract_of, first, pdf_text
+from tests.conftest import contract_of
+from tests.documents.conftest import first, pdf_text
 
 # These tests read the English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
@@ -41,6 +42,7 @@ def test_signed_contract_pdf_shows_the_contract_and_never_the_comment(app, login
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("inline; filename=")
+    assert response.headers["Cache-Control"] == "no-store"  # never kept by a shared computer's browser
     text = pdf_text(response.data).replace("\n", " ")
     for expected in (last_name, number, programme, institution, signed_hash, submitted_hash, "Denise Directrice"):
         assert expected in text

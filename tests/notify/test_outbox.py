@@ -9,7 +9,8 @@ from app.extensions import db
 from app.notify import outbox
 from app.notify.models import FAILED, PENDING, SENT, OutboxMessage
 from app.people.models import Student, utcnow
-from tests.documents.conftest import contract_of, first
+from tests.conftest import contract_of
+from tests.documents.conftest import first
 from tests.notify.conftest import SmtpServer
 
 def queued(kind=None):

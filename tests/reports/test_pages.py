@@ -58,6 +58,7 @@ def test_the_excel_file_holds_the_tables(login, built):
     response = login("registrar").get("/reports/needs/export.xlsx", query_string=YEAR)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
     book = load_workbook(io.BytesIO(response.data))
     years, detail = book.worksheets
     assert [c.value for c in years[1]] == ["Besoin spécifique", "2036-2037", "2037-2038", "2038-2039", "2039-2040",

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pytest
 from flask_appbuilder.const import AUTH_LDAP
 
+from tests import conftest
 from tests.security import slapd as S
 
 PASSWORDS = {}
@@ -134,12 +135,13 @@ def _current_overrides(app):
     return {k: app.config[k] for k in keys}
 
 
+def _password(username, password):
+    return PASSWORDS.get(username, "demo") if password is None else password
+
+
 def sign_in(app, username, password=None, **kwargs):
-    """POST the login form; returns (client, response)."""
-    client = app.test_client()
-    password = PASSWORDS.get(username, "demo") if password is None else password
-    response = client.post("/login/", data={"username": username, "password": password}, **kwargs)
-    return client, response
+    """tests.conftest.sign_in, with the directory's password of ``username`` by default."""
+    return conftest.sign_in(app, username, _password(username, password), **kwargs)
 
 
 def signed_in(client):
@@ -148,7 +150,5 @@ def signed_in(client):
 
 
 def api_login(app, username, password=None, provider="ldap"):
-    password = PASSWORDS.get(username, "demo") if password is None else password
-    return app.test_client().post(
-        "/api/v1/security/login", json={"username": username, "password": password, "provider": provider}
-    )
+    """tests.conftest.api_login from a new client, through the directory by default."""
+    return conftest.api_login(app.test_client(), username, _password(username, password), provider)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.people.models import Programme, Student, TeacherAssignment
 from app.security.impersonation import IMPERSONATOR_KEY
 from app.security.models import ImpersonationRequest, ImpersonationSession
+from tests.conftest import contract_of
 
 REFUSED = "refused while acting as another user"
 
@@ -46,11 +47,9 @@ def requests_of_last_session(app):
         return [(r.impersonator_id, r.user_id, r.method, r.path) for r in rows]
 
 
-def contract_of(app, username):
+def state_of_contract(app, username):
     with app.app_context():
-        year = db.session.get(Settings, 1).current_year
-        student = db.session.scalar(select(Student).where(Student.user_id == user_id(app, username)))
-        contract = db.session.scalar(select(Contract).where(Contract.student_id == student.id, Contract.year == year))
+        contract = contract_of(username)
         return contract.id, contract.status, contract.version
 
 
@@ -110,7 +109,7 @@ def test_every_request_is_recorded_with_both_users_and_stop_returns_to_the_own_a
 def test_the_student_validation_is_refused_while_impersonating(app, login):
     referent = login("referent")
     act_as(referent, app, "student")
-    pk, status, version = contract_of(app, "student")
+    pk, status, version = state_of_contract(app, "student")
     assert status == DRAFT
     page = text(referent.get("/my/contract/"))
     assert 'value="validate"' not in page  # no validate button
@@ -120,16 +119,16 @@ def test_the_student_validation_is_refused_while_impersonating(app, login):
     })
     assert response.status_code == 403
     assert REFUSED in text(response)
-    assert contract_of(app, "student")[1] == DRAFT
+    assert state_of_contract(app, "student")[1] == DRAFT
     # The student themself can.
     student = login("student")
-    pk, status, version = contract_of(app, "student")
+    pk, status, version = state_of_contract(app, "student")
     response = student.post("/my/contract/", data={
         "action": "validate", "kind": "initial", "version": version,
         "study_plan": "Devenir ingénieure.", "charter_accepted": "on", "gap_year": "none",
     })
     assert response.status_code == 302
-    assert contract_of(app, "student")[1] == SUBMITTED
+    assert state_of_contract(app, "student")[1] == SUBMITTED
 
 
 def _submitted_l1math(app):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.conftest import api_login, bearer_of
 from tests.security.conftest import sign_in, signed_in
 
 
@@ -122,34 +123,29 @@ def test_a_cookie_forged_without_a_session_is_refused(app):
 
 
 def _tokens(app, username="registrar"):
-    response = app.test_client().post("/api/v1/security/login", json={
-        "username": username, "password": "demo", "provider": "db", "refresh": True})
+    response = api_login(app.test_client(), username, refresh=True)
     assert response.status_code == 200
     return response.json["access_token"], response.json["refresh_token"]
-
-
-def _bearer(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api_logout_revokes_the_refresh_and_the_access_token(app):
     access, refresh = _tokens(app)
     client = app.test_client()
-    assert client.get("/api/v1/contracts/", headers=_bearer(access)).status_code == 200
-    assert client.post("/api/v1/security/refresh", headers=_bearer(refresh)).status_code == 200
-    assert client.post("/api/v1/security/logout", headers=_bearer(refresh)).status_code == 200
-    assert client.post("/api/v1/security/refresh", headers=_bearer(refresh)).status_code == 401
-    assert client.get("/api/v1/contracts/", headers=_bearer(access)).status_code == 401
+    assert client.get("/api/v1/contracts/", headers=bearer_of(access)).status_code == 200
+    assert client.post("/api/v1/security/refresh", headers=bearer_of(refresh)).status_code == 200
+    assert client.post("/api/v1/security/logout", headers=bearer_of(refresh)).status_code == 200
+    assert client.post("/api/v1/security/refresh", headers=bearer_of(refresh)).status_code == 401
+    assert client.get("/api/v1/contracts/", headers=bearer_of(access)).status_code == 401
 
 
 def test_a_refreshed_access_token_belongs_to_the_same_session(app):
     _, refresh = _tokens(app)
     client = app.test_client()
-    fresh_access = client.post("/api/v1/security/refresh", headers=_bearer(refresh)).json["access_token"]
-    assert client.get("/api/v1/contracts/", headers=_bearer(fresh_access)).status_code == 200
-    client.post("/api/v1/security/logout", headers=_bearer(fresh_access))
-    assert client.get("/api/v1/contracts/", headers=_bearer(fresh_access)).status_code == 401
-    assert client.post("/api/v1/security/refresh", headers=_bearer(refresh)).status_code == 401
+    fresh_access = client.post("/api/v1/security/refresh", headers=bearer_of(refresh)).json["access_token"]
+    assert client.get("/api/v1/contracts/", headers=bearer_of(fresh_access)).status_code == 200
+    client.post("/api/v1/security/logout", headers=bearer_of(fresh_access))
+    assert client.get("/api/v1/contracts/", headers=bearer_of(fresh_access)).status_code == 401
+    assert client.post("/api/v1/security/refresh", headers=bearer_of(refresh)).status_code == 401
 
 
 def test_a_password_reset_revokes_the_user_s_api_tokens(app, login):
@@ -158,8 +154,8 @@ def test_a_password_reset_revokes_the_user_s_api_tokens(app, login):
     admin.post(f"/resetpassword/form?pk={_user(app, 'registrar')['id']}",
                data={"password": "another long passphrase", "conf_password": "another long passphrase"})
     client = app.test_client()
-    assert client.post("/api/v1/security/refresh", headers=_bearer(refresh)).status_code == 401
-    assert client.get("/api/v1/contracts/", headers=_bearer(access)).status_code == 401
+    assert client.post("/api/v1/security/refresh", headers=bearer_of(refresh)).status_code == 401
+    assert client.get("/api/v1/contracts/", headers=bearer_of(access)).status_code == 401
 
 
 def test_a_token_signed_without_a_session_is_refused(app):
@@ -167,4 +163,4 @@ def test_a_token_signed_without_a_session_is_refused(app):
 
     with app.app_context():
         token = create_access_token(identity="1", fresh=True)  # what the old login issued
-    assert app.test_client().get("/api/v1/contracts/", headers=_bearer(token)).status_code == 401
+    assert app.test_client().get("/api/v1/contracts/", headers=bearer_of(token)).status_code == 401

@@ -3,6 +3,7 @@ reads the IP panel, also when Apogée is down."""
 import pytest
 
 from tests.sis.conftest import YEAR, scheduler_turn
+from tests.web import sign_in
 
 # These tests read the interface's English texts; French rendering is tested in tests/test_i18n.py.
 APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
@@ -10,19 +11,15 @@ APP_CONFIG = {"BABEL_DEFAULT_LOCALE": "en"}
 pytestmark = pytest.mark.browser
 
 
-def sign_in(browser, base, username):
-    page = browser.new_page()
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_load_state()
+def signed_in_page(browser, base, username):
+    page = browser.new_page(base_url=base)
+    sign_in(page, username)
     return page
 
 
 def test_referent_starts_a_sync_and_detu_reads_the_ip(app, live_server, browser, demo_sim, point_app_at):
     point_app_at(demo_sim)
-    page = sign_in(browser, live_server, "referent")
+    page = signed_in_page(browser, live_server, "referent")
     page.goto(live_server + "/syncrunview/list/")
     page.fill("#sync-programme", "L1MATH")
     page.click("text=Start a sync")
@@ -42,7 +39,7 @@ def test_referent_starts_a_sync_and_detu_reads_the_ip(app, live_server, browser,
         pk = db.session.scalar(select(Contract.id).join(Student).where(
             Student.student_number == f"2{YEAR % 100:02d}00004", Contract.year == YEAR))
         db.session.remove()
-    detu = sign_in(browser, live_server, "detu")
+    detu = signed_in_page(browser, live_server, "detu")
     detu.goto(f"{live_server}/contracts/show/{pk}")
     panel = detu.locator("section.sis-record")
     assert panel.locator("h2").inner_text() == "Pedagogical registrations and results (Apogée)"

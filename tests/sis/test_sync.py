@@ -363,11 +363,6 @@ def test_one_programme_only(app, demo_sim):
 # --- double inscription -----------------------------------------------------------------------
 
 
-def contract_of(number, year=YEAR):
-    return db.session.scalar(select(Contract).join(Student).where(
-        Student.student_number == number, Contract.year == year, Contract.kind == INITIAL))
-
-
 def test_double_inscription_follows_apogee_until_signed(app, demo_sim, users):
     number = demo_number(1)  # `student2`: L1MATH + L1LETM, no contract yet
     student = db.session.scalar(select(Student).where(Student.student_number == number))

@@ -1,12 +1,21 @@
-"""The institution's logo, uploaded in the settings and printed on the contract PDF."""
+"""The institution's logo, uploaded in the settings and printed on the contract PDF (app.documents.pdf)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
 
-from app.documents.pdf import image_type
-
 MAX_LOGO_BYTES = 500 * 1024
+
+
+def image_type(data):
+    """"png" or "jpeg" from the bytes' signature, else None."""
+    if not data:
+        return None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    return None
 
 
 class LogoField(FileField):
