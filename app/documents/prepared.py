@@ -5,7 +5,6 @@ the rows again through ``app.policy`` with that user's rights, and returns the i
 the file holds (recorded in the read log when the file is downloaded); the views use the same
 selections to decide between answering at once and queuing a task.
 """
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
