@@ -41,9 +41,13 @@ class Settings(Model):
     reminder_days = Column(Integer, default=7, server_default="7")  # before the campaign closes; empty = none
     logo = Column(LargeBinary)  # PNG or JPEG printed on the contract PDF
     # Data protection (app.privacy): contracts are kept in full this many years after their academic
-    # year, then anonymised; the log of staff reads is kept this many months.
+    # year, then anonymised; the log of staff reads is kept this many months; a student no longer
+    # registered, this many years after their last registration's year; the other personal logs
+    # (impersonation, in-app notifications, sync errors), this many months.
     retention_years = Column(Integer, nullable=False, default=5, server_default="5")
     read_log_retention_months = Column(Integer, nullable=False, default=12, server_default="12")
+    identity_retention_years = Column(Integer, nullable=False, default=1, server_default="1")
+    personal_log_retention_months = Column(Integer, nullable=False, default=12, server_default="12")
 
     def charter_for(self, locale="fr"):
         """The charter in the reader's language, the French one when it has no translation."""

@@ -143,6 +143,8 @@ class SettingsView(ConfigView):
         "logo",
         "retention_years",
         "read_log_retention_months",
+        "identity_retention_years",
+        "personal_log_retention_months",
     ]
     show_columns = edit_columns
     label_columns = {
@@ -161,6 +163,8 @@ class SettingsView(ConfigView):
         "logo": _l("Logo"),
         "retention_years": _l("Contracts kept in full (years)"),
         "read_log_retention_months": _l("Log of staff reads kept (months)"),
+        "identity_retention_years": _l("Students no longer registered kept (years)"),
+        "personal_log_retention_months": _l("Other personal logs kept (months)"),
     }
     formatters_columns = {"logo": logo_summary, "charter_html": rich_text("fr"), "charter_html_en": rich_text("en"),
                           "detu_notification": choice(DETU_NOTIFICATIONS)}
@@ -173,6 +177,8 @@ class SettingsView(ConfigView):
         "double_enrolment_contracts": _l("A student with a secondary registration known to Apogée may then start a second contract, signed by that programme's directors of studies."),
         "retention_years": _l("After this many years following its academic year, a contract is anonymised: its free texts are emptied and nothing links it to the student any more; its figures stay for statistics."),
         "read_log_retention_months": _l("Lines of the log of who read which contract are deleted after this many months."),
+        "identity_retention_years": _l("A student with no contract left (all anonymised) is anonymised this many years after the academic year of their last registration, unless the student records system still sends them: their name, numbers, birth date, e-mail and student account are emptied; their registrations stay for statistics."),
+        "personal_log_retention_months": _l("Sessions where someone acted as another user (with their requests), in-app notifications and the sync's error lines are deleted after this many months."),
         "reminder_days": _l("Students who have not validated and directors of studies with contracts to sign are reminded this many days before the campaign closes. Empty: no reminder."),
     }
     validators_columns = {
@@ -181,6 +187,8 @@ class SettingsView(ConfigView):
         "reminder_days": [Optional(), NumberRange(min=1, max=90)],
         "retention_years": [NumberRange(min=1, max=50)],
         "read_log_retention_months": [NumberRange(min=1, max=120)],
+        "identity_retention_years": [NumberRange(min=1, max=50)],
+        "personal_log_retention_months": [NumberRange(min=1, max=120)],
         "pec_url": [Optional(), WebUrl()],
     }
     edit_form_extra_fields = {

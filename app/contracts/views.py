@@ -195,8 +195,6 @@ class ContractsView(BulkActions, ModelView):
             abort(403)
         choices = editing.remediation_choices(contract)
         form, errors, status = forms.detu_form(contract, choices), {}, 200
-        if request.method == "GET":
-            record_read(contract, PAGE)
         if request.method == "POST":
             form = forms.detu_form(contract, choices, request.form)
             adding = request.form.get("add_row")
@@ -215,6 +213,7 @@ class ContractsView(BulkActions, ModelView):
                 else:
                     flash(_l("The contract has been saved."), "success")
                     return redirect(url_for(".show", pk=pk))
+        record_read(contract, PAGE)  # every rendering of the form shows the contract (app.privacy)
         return (
             self.render_template(
                 "contracts/edit.html", contract=contract, form=form, errors=errors, hour_volumes=hour_volumes(),
@@ -236,6 +235,7 @@ class ContractsView(BulkActions, ModelView):
         if refusal:
             return self._render_show(contract, {"_form": refusal}, status=403)
         if request.method == "GET":
+            record_read(contract, PAGE)  # the confirmation shows the whole contract (app.privacy)
             return self.render_template("contracts/sign_confirm.html", contract=contract,
                                         missing=workflow.missing_for_sign(contract))
         return self._transition(contract, lambda: workflow.sign(contract, g.user, impersonator),

@@ -266,10 +266,12 @@ def extraction_rows(contract_query):
                 yield "item", item
 
 
-def write_extraction(contract_query, destination, title=None, progress=None):
+def write_extraction(contract_query, destination, title=None, progress=None, written=None):
     """Write the contracts ``contract_query`` selects to ``destination`` (a path or a binary file).
 
-    ``progress(contracts written so far)`` is called as rows go. Returns the number of contracts written.
+    ``progress(contracts written so far)`` is called as rows go; the id of each contract written is
+    appended to the list ``written`` (the read log records exactly what the file holds). Returns the
+    number of contracts written.
     """
     book = Workbook(write_only=True)
     contracts = book.create_sheet(_sheet_title(title or str(_l("Contracts"))))
@@ -281,6 +283,8 @@ def write_extraction(contract_query, destination, title=None, progress=None):
     for kind, row in extraction_rows(contract_query):
         sheets[kind](row)
         counts[kind] += 1
+        if written is not None and kind == "contract":
+            written.append(row[0])
         if progress is not None and kind == "contract" and counts["contract"] % CHUNK == 0:
             progress(counts["contract"])
     _finish(contracts, CONTRACT_COLUMNS, counts["contract"])
@@ -289,13 +293,13 @@ def write_extraction(contract_query, destination, title=None, progress=None):
     return counts["contract"]
 
 
-def save_extraction(query, path):
+def save_extraction(query, path, written=None):
     """Write to a temporary file next to ``path`` and rename it: readers never see half a file."""
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".conpere-", suffix=".xlsx")
     try:
         with os.fdopen(handle, "wb") as out:
-            count = write_extraction(query, out)
+            count = write_extraction(query, out, written=written)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

@@ -1,4 +1,8 @@
-"""The nightly extractions: each faculty's file written into EXPORT_DIR, the last EXPORT_KEEP kept."""
+"""The nightly extractions: each faculty's file written into EXPORT_DIR, the last EXPORT_KEEP kept.
+
+Beside each file, the list of the contracts it holds (``app.privacy.files``): a download records
+exactly those in the read log.
+"""
 import logging
 import os
 import re
@@ -13,6 +17,7 @@ from app.documents.names import ascii_slug
 from app.documents.scope import faculty_query
 from app.extensions import db
 from app.people.models import Faculty
+from app.privacy.files import discard_ids, keep_ids
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +48,15 @@ def write_faculty_exports(now=None):
     for faculty in db.session.scalars(select(Faculty).where(Faculty.active.is_(True)).order_by(Faculty.code)):
         prefix = f"conpere-{ascii_slug(faculty.code)}-"
         path = os.path.join(directory, f"{prefix}{year}-{stamp}.xlsx")
-        count = save_extraction(faculty_query(faculty, year), path)
+        ids = []
+        save_extraction(faculty_query(faculty, year), path, written=ids)
+        keep_ids(path, ids)
         written.append(path)
-        log.info("extraction of %s: %s contracts in %s", faculty.code, count, path)
+        log.info("extraction of %s: %s contracts in %s", faculty.code, len(ids), path)
         own = _own_files(prefix)
         for old in sorted(name for name in os.listdir(directory) if own.fullmatch(name))[:-keep]:
             os.remove(os.path.join(directory, old))
+            discard_ids(os.path.join(directory, old))
     return written
 
 

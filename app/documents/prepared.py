@@ -1,10 +1,10 @@
 """The documents too long to make during a request, and which contracts each holds.
 
 Each maker runs in the scheduler process (``app.documents.tasks``) for the user who asked, selecting
-the rows again through ``app.policy`` with that user's rights; the views use the same selections to
-decide between answering at once and queuing a task.
+the rows again through ``app.policy`` with that user's rights, and returns the ids of the contracts
+the file holds (recorded in the read log when the file is downloaded); the views use the same
+selections to decide between answering at once and queuing a task.
 """
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -16,7 +16,7 @@ from app.documents.scope import faculty_search
 from app.documents.tasks import TaskRefused, register_kind
 from app.extensions import db
 from app.people.models import Faculty, Programme
-from app.privacy.reads import EXPORT, ZIP, record_reads
+from app.privacy.reads import EXPORT, ZIP
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BULK_MAX = 3000  # a programme's contracts of a few years; more is a mistake in the filters
@@ -47,20 +47,13 @@ def bulk_selection(user, search):
     return programme, ids
 
 
-def _record_reads(user, params, contracts, channel):
-    """The read log (app.privacy): what the file holds, read by the user who asked, as whoever acted as them."""
-    impersonator_id = params.get("impersonator_id")
-    impersonator = current_app.appbuilder.sm.get_user_by_id(impersonator_id) if impersonator_id else None
-    record_reads(contracts, channel, user=user, impersonator=impersonator)
-
-
 def _extraction(user, params, query, path, progress):
     progress.total = count_of(query)
     progress(0, force=True)
+    written = []
     with open(path, "wb") as out:
-        count = excel.write_extraction(query, out, progress=progress)
-    _record_reads(user, params, query, EXPORT)
-    return count
+        excel.write_extraction(query, out, progress=progress, written=written)
+    return written
 
 
 def make_faculty_extraction(user, params, path, progress):
@@ -80,11 +73,10 @@ def make_bulk_zip(user, params, path, progress):
         for done, chunk in enumerate(stream):  # one chunk per PDF, then the ZIP's directory
             out.write(chunk)
             progress(min(done + 1, len(ids)))
-    _record_reads(user, params, ids, ZIP)
-    return len(ids)
+    return ids
 
 
 def register():
-    register_kind("faculty_xlsx", "xlsx", XLSX, make_faculty_extraction)
-    register_kind("list_xlsx", "xlsx", XLSX, make_list_extraction)
-    register_kind("bulk_zip", "zip", "application/zip", make_bulk_zip)
+    register_kind("faculty_xlsx", "xlsx", XLSX, make_faculty_extraction, EXPORT)
+    register_kind("list_xlsx", "xlsx", XLSX, make_list_extraction, EXPORT)
+    register_kind("bulk_zip", "zip", "application/zip", make_bulk_zip, ZIP)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 from app.documents.models import DONE, FAILED, QUEUED, RUNNING, DocumentTask
 from app.extensions import db
 from app.people.models import utcnow
+from app.privacy.files import discard_ids, keep_ids
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,15 @@ class TaskRefused(Exception):
 class Kind:
     extension: str
     mimetype: str
-    make: Callable  # (user, params, path, progress) -> number of contracts written
+    make: Callable  # (user, params, path, progress) -> ids of the contracts written
+    channel: str  # how downloading it is recorded in the read log (app.privacy)
 
 
 _kinds = {}
 
 
-def register_kind(name, extension, mimetype, make):
-    _kinds[name] = Kind(extension, mimetype, make)
+def register_kind(name, extension, mimetype, make, channel):
+    _kinds[name] = Kind(extension, mimetype, make, channel)
 
 
 def kind_of(task):
@@ -136,10 +138,11 @@ def run(task):
         if user is None or not user.is_active:
             raise TaskRefused(_("This account is no longer active."))
         with force_locale(task.language):
-            count = kind_of(task).make(user, json.loads(task.params), partial, Progress(task.id))
+            ids = kind_of(task).make(user, json.loads(task.params), partial, Progress(task.id))
+        keep_ids(target, ids)  # read when downloaded, not now (app.privacy.files)
         os.chmod(partial, 0o600)
         os.replace(partial, target)
-        _finish(task.id, DONE, done=count, total=count)
+        _finish(task.id, DONE, done=len(ids), total=len(ids))
     except TaskRefused as exc:
         _discard(partial)
         _finish(task.id, FAILED, error=str(exc))
@@ -180,6 +183,7 @@ def clean_up():
                                                         DocumentTask.finished_at < utcnow() - keep)).all()
     for task in old:
         _discard(file_path(task))
+        discard_ids(file_path(task))
     if old:
         db.session.execute(delete(DocumentTask).where(DocumentTask.id.in_([t.id for t in old])))
         db.session.commit()

@@ -28,17 +28,17 @@ from app.documents.jobs import latest_export
 from app.documents.models import DONE, QUEUED, RUNNING, DocumentTask
 from app.documents.names import ascii_slug
 from app.documents.prepared import XLSX, TaskRefused, bulk_selection, count_of, faculty_extraction_query
-from app.documents.scope import faculty_query, parse_year
+from app.documents.scope import parse_year
 from app.extensions import db
 from app.jobs.lease import Lease
 from app.people.models import Faculty, Programme
-from app.privacy.reads import EXPORT, PDF, ZIP, record_read, record_reads
-from app.security import current_impersonator
+from app.privacy.files import record_download
+from app.privacy.reads import EXPORT, NIGHTLY, PDF, ZIP, record_read, record_reads
 
 def _xlsx_response(query, filename):
-    record_reads(query, EXPORT)
-    spool = tempfile.TemporaryFile()
-    excel.write_extraction(query, spool)
+    spool, written = tempfile.TemporaryFile(), []
+    excel.write_extraction(query, spool, written=written)
+    record_reads(written, EXPORT)  # the rows the file holds (app.privacy)
     spool.seek(0)
     response = send_file(spool, mimetype=XLSX, as_attachment=True, download_name=filename)
     return response
@@ -47,9 +47,6 @@ def _xlsx_response(query, filename):
 def _prepare(kind, params, filename):
     """Queue the document for the scheduler and send the user to the page that follows it."""
     language = str(get_locale() or "fr")[:2]
-    impersonator = current_impersonator()
-    if impersonator is not None:  # the read log names who acted as the user (app.privacy)
-        params = {**params, "impersonator_id": impersonator.id}
     task = tasks.submit(g.user, kind, params, filename, language)
     return redirect(url_for("DocumentTaskView.show", pk=task.id), code=303)
 
@@ -180,9 +177,7 @@ class ExportView(BaseView):
         path = latest_export(faculty, year)
         if path is None:
             abort(404, _("No nightly extraction of this faculty yet."))
-        # The file holds the faculty's contracts of the year as they were last night: recording
-        # today's selection may name a contract created since, never miss one that is in it.
-        record_reads(faculty_query(faculty, year), EXPORT)
+        record_download(path, NIGHTLY)  # exactly the contracts the file holds (app.privacy)
         response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=os.path.basename(path))
         return response
 
@@ -218,6 +213,7 @@ class DocumentTaskView(BaseView):
         path = tasks.file_path(task)
         if task.status != DONE or not os.path.exists(path):
             abort(404, _("This document is not ready, or it has expired: ask for it again."))
+        record_download(path, tasks.kind_of(task).channel)  # the read log (app.privacy)
         response = send_file(path, mimetype=tasks.kind_of(task).mimetype, as_attachment=True,
                              download_name=task.filename)
         return response

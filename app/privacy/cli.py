@@ -1,9 +1,12 @@
-"""``flask --app run retention [--dry-run]``: anonymise contracts past their retention period."""
+"""``flask --app run retention [--dry-run]``: anonymise contracts and identities past their
+retention period, delete log lines past theirs."""
 import click
 from flask.cli import with_appcontext
 
 from app.cli import require_schema
 from app.privacy import retention
+from app.privacy.identities import EMPTIED, IDENTITY_PREFIX, UNLINKED
+from app.privacy.logs import KINDS
 
 
 def describe(due):
@@ -15,11 +18,38 @@ def describe(due):
             "links to the signer, the commenter and the history's actors")
 
 
+def describe_identity(due):
+    """One line: which student, what is emptied, what happens to their account."""
+    last = (f"last registered {due.last_registered}-{due.last_registered + 1}" if due.last_registered is not None
+            else "no registration")
+    account = {EMPTIED: f"; empties and deactivates their account {due.login!r}",
+               UNLINKED: f"; unlinks their account {due.login!r}, which holds a staff role"}.get(due.account, "")
+    assignments = f"; removes {due.assignments} referent-teacher assignment(s)" if due.assignments else ""
+    return (f"the identity of student {due.student_number} ({last}): empties their names, INE, birth date, "
+            f"e-mail and directory login, numbers them {IDENTITY_PREFIX}{due.id}{account}{assignments}")
+
+
+def _echo_people(result, run):
+    dry_run = run is None
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    click.echo(f"Students no longer registered are kept {result.identity_years} year(s) after their last "
+               f"registration: those last registered in {result.identities_last_year}-"
+               f"{result.identities_last_year + 1} or before, with no contract left, are anonymised.")
+    for due in result.identities:
+        click.echo(f"{verb} {describe_identity(due)}.")
+    logs = result.logs if dry_run else {kind: getattr(run, f"{kind}_deleted") for kind in KINDS}
+    click.echo(f"{'Would delete' if dry_run else 'Deleted'} {logs['impersonations']} impersonation session(s) "
+               f"ended before {result.logs_before:%Y-%m-%d %H:%M} UTC with their "
+               f"{logs['impersonation_requests']} request(s), {logs['notifications']} in-app notification(s) "
+               f"and {logs['sync_errors']} sync error line(s) older than that.")
+    click.echo(f"{verb} {len(result.identities)} student identit{'y' if len(result.identities) == 1 else 'ies'}.")
+
+
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="Print what would change, change nothing.")
 @with_appcontext
 def retention_command(dry_run):
-    """Anonymise the contracts past their retention period and delete read-log lines past theirs."""
+    """Anonymise the contracts and identities past their retention period; delete log lines past theirs."""
     require_schema()
     result, run = retention.run_retention("command", dry_run=dry_run)
     verb = "Would anonymise" if dry_run else "Anonymised"
@@ -29,6 +59,7 @@ def retention_command(dry_run):
         click.echo(f"{verb} {describe(due)}.")
     reads_verb = "Would delete" if dry_run else "Deleted"
     click.echo(f"{reads_verb} {result.reads} read-log line(s) older than {result.reads_before:%Y-%m-%d %H:%M} UTC.")
+    _echo_people(result, run)
     if dry_run:
         click.echo(f"Dry run: {len(result.contracts)} contract(s) would be anonymised; nothing was changed.")
     else:

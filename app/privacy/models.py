@@ -6,8 +6,8 @@ from sqlalchemy.orm import relationship
 from app.people.models import utcnow
 
 # Through what a contract was read (ContractRead.channel).
-PAGE, PDF, ZIP, EXPORT, API = "page", "pdf", "zip", "export", "api"
-CHANNELS = (PAGE, PDF, ZIP, EXPORT, API)
+PAGE, PDF, ZIP, EXPORT, NIGHTLY, API = "page", "pdf", "zip", "export", "nightly", "api"
+CHANNELS = (PAGE, PDF, ZIP, EXPORT, NIGHTLY, API)
 
 
 class ContractRead(Model):
@@ -55,6 +55,15 @@ class RetentionRun(Model):
     contracts_anonymised = Column(Integer, nullable=False, default=0)
     reads_before = Column(DateTime, nullable=False)  # read-log rows older than this are deleted
     reads_deleted = Column(Integer, nullable=False, default=0)
+    # Identities of students last registered this academic year or before (app.privacy.identities).
+    identities_last_year = Column(Integer)
+    identities_anonymised = Column(Integer, nullable=False, default=0, server_default="0")
+    # Other personal logs older than this are deleted (app.privacy.logs).
+    logs_before = Column(DateTime)
+    impersonations_deleted = Column(Integer, nullable=False, default=0, server_default="0")
+    impersonation_requests_deleted = Column(Integer, nullable=False, default=0, server_default="0")
+    notifications_deleted = Column(Integer, nullable=False, default=0, server_default="0")
+    sync_errors_deleted = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class NoticeSeen(Model):

@@ -2,7 +2,8 @@
 
 ``data_of(user)`` gathers it for the JSON download and the readable PDF: the account, the identity
 as synced from the student information system, registrations, referent teachers, every contract
-with its history, the e-mails sent to them, staff acting as them, and who read their contracts.
+with its history and every version of the counsellor's comment, the e-mails sent to them, the
+notifications the application showed them, staff acting as them, and who read their contracts.
 Nothing about anyone else: other people appear by name only where they acted on this student.
 """
 import json
@@ -11,9 +12,11 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
-from app.contracts.models import Contract
+from app import policy
+from app.contracts.models import Contract, ContractComment
 from app.extensions import db
-from app.notify.models import OutboxMessage, UserLanguage
+from app.notify import inapp
+from app.notify.models import Notification, OutboxMessage, UserLanguage
 from app.people.models import Student, TeacherAssignment, utcnow
 from app.privacy.models import ContractRead
 from app.security.models import ImpersonationSession
@@ -24,6 +27,7 @@ FORMAT = "conpere-my-data"
 def data_of(user):
     student = db.session.scalar(select(Student).where(Student.user_id == user.id))
     contracts = _contracts_of(student)
+    comments = _comments(user, contracts)
     return {
         "format": FORMAT,
         "generated_at": utcnow(),
@@ -31,8 +35,9 @@ def data_of(user):
         "identity": _identity(student),
         "registrations": [_registration(r) for r in (student.registrations if student else [])],
         "referent_teachers": _teachers(student),
-        "contracts": [_contract(c) for c in contracts],
+        "contracts": [_contract(c, comments.get(c.id, [])) for c in contracts],
         "notifications": _notifications(user, student),
+        "in_app_notifications": _in_app_notifications(user, contracts),
         "acted_as_you": _impersonations(user),
         "contract_reads": _reads([c.id for c in contracts]),
     }
@@ -99,7 +104,7 @@ def _contracts_of(student):
     ).all()
 
 
-def _contract(c):
+def _contract(c, comments):
     return {
         "id": c.id, "year": c.year, "kind": c.kind, "status": c.status,
         "programme": c.programme.code, "programme_label": c.programme.label,
@@ -129,7 +134,23 @@ def _contract(c):
              "acting_for_them": _name(e.impersonator), "reason": e.reason, "fingerprint": e.content_hash}
             for e in c.events
         ],
+        "comment_history": comments,
     }
+
+
+def _comments(user, contracts):
+    """Every version of the counsellor's comment, oldest first, by contract id: what the student may read."""
+    readable = [c.id for c in contracts if policy.can_read_comment(user, c)]
+    if not readable:
+        return {}
+    by_contract = {}
+    rows = db.session.scalars(
+        select(ContractComment).where(ContractComment.contract_id.in_(readable))
+        .order_by(ContractComment.at, ContractComment.id)
+    )
+    for v in rows:
+        by_contract.setdefault(v.contract_id, []).append({"at": v.at, "by": _name(v.author), "text": v.text})
+    return by_contract
 
 
 def _notifications(user, student):
@@ -142,6 +163,20 @@ def _notifications(user, student):
     )
     return [{"created_at": m.created_at, "sent_at": m.sent_at, "status": m.status, "to": m.to_address,
              "subject": m.subject, "text": m.body_text} for m in rows]
+
+
+def _in_app_notifications(user, contracts):
+    """The notices shown to them in the application, about their own contracts only (an account that
+    is also a DETU's gets notices about other students: those are not this student's data)."""
+    ids = [c.id for c in contracts]
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, Notification.contract_id.in_(ids))
+        .order_by(Notification.created_at, Notification.id)
+    )
+    return [{"created_at": n.created_at, "read_at": n.read_at, "contract_id": n.contract_id, "event": n.event,
+             "text": inapp.text_of(n)} for n in rows]
 
 
 def _impersonations(user):

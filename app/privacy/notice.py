@@ -53,6 +53,7 @@ def facts():
     return {
         "retention_years": settings.retention_years,
         "read_log_months": settings.read_log_retention_months,
+        "identity_years": settings.identity_retention_years,
         "contact_email": settings.contact_email,
         "institution_name": settings.institution_name,
     }

@@ -1,8 +1,9 @@
 """The log of staff reads: recording each read of a contract, and searching the log.
 
 Every way staff read a contract calls ``record_read`` (one contract: its page, its PDF) or
-``record_reads`` (many: a ZIP of PDFs, the rows of an Excel extraction, the API). A student
-reading their own contract is not recorded; anyone acting as them is.
+``record_reads`` (many: a ZIP of PDFs, the rows of an Excel extraction, the API); a file the server
+wrote beforehand is recorded when downloaded (``app.privacy.files``). A student reading their own
+contract is not recorded; anyone acting as them is.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,11 +18,12 @@ from app.contracts.models import Contract
 from app.extensions import db
 from app.contracts.search import ContractSearch
 from app.people.models import utcnow
-from app.privacy.models import API, CHANNELS, EXPORT, PAGE, PDF, ZIP, ContractRead  # noqa: F401 (channels re-exported)
+from app.privacy.models import API, CHANNELS, EXPORT, NIGHTLY, PAGE, PDF, ZIP, ContractRead  # noqa: F401 (channels re-exported)
 from app.security import current_impersonator
 
 CHANNEL_LABELS = {
-    PAGE: _l("Contract page"), PDF: _l("PDF"), ZIP: _l("ZIP of PDFs"), EXPORT: _l("Excel extraction"), API: _l("API"),
+    PAGE: _l("Contract page"), PDF: _l("PDF"), ZIP: _l("ZIP of PDFs"), EXPORT: _l("Excel extraction"),
+    NIGHTLY: _l("Nightly extraction"), API: _l("API"),
 }
 
 

@@ -1,5 +1,8 @@
 """Retention: a contract is kept in full for ``Settings.retention_years`` after its academic year,
-then anonymised; the read log is kept ``Settings.read_log_retention_months``.
+then anonymised; the read log is kept ``Settings.read_log_retention_months``; the identity of a
+student no longer registered ``Settings.identity_retention_years`` after their last registration
+(``app.privacy.identities``); the other personal logs ``Settings.personal_log_retention_months``
+(``app.privacy.logs``).
 
 Anonymising a contract empties every free text (study plan, needs' details, gap period details,
 double enrolment (a mark stays where there was one, for counting), features of the path, the comment, the reasons of its history, the labels of
@@ -11,9 +14,10 @@ it was, since every count still finds one student, one registration and one cont
 programme, status, dates, régime and repeating, the specific needs' codes and hours, remediations
 and their hours, support hours, courses' codes and ECTS, the flags.
 
-Nothing is deleted but read-log lines past their own retention. A run changes only contracts not
-anonymised yet, so running it again changes nothing; each run that changes the database is recorded
-(``RetentionRun``). An anonymised contract is no longer readable one by one (``app.policy``), so its
+Nothing is deleted but log lines past their own retention (and a forgotten student's assignments
+to referent teachers). A run changes only contracts and identities not anonymised yet and deletes
+only rows past their date, so running it again changes nothing; each run is recorded
+(``RetentionRun``). A student becomes due in the same run as their last contract. An anonymised contract is no longer readable one by one (``app.policy``), so its
 PDF is never produced again.
 """
 from calendar import monthrange
@@ -27,6 +31,7 @@ from app.contracts.models import AdvanceCourse, Contract, ContractComment, Contr
 from app.extensions import db
 from app.notify.models import Notification, OutboxMessage
 from app.people.models import ANONYMOUS_PREFIX, Programme, Registration, Student, utcnow
+from app.privacy import identities, logs
 from app.privacy.models import ContractRead, RetentionRun
 
 CHUNK = 500
@@ -75,12 +80,17 @@ class Plan:
     retention_years: int
     last_year: int
     reads_before: datetime
+    identity_years: int = 1
+    identities_last_year: int = None  # identities last registered this academic year or before
+    logs_before: datetime = None  # other personal logs older than this are deleted
     contracts: list = field(default_factory=list)
     reads: int = 0
+    identities: list = field(default_factory=list)  # identities.IdentityDue
+    logs: dict = field(default_factory=dict)  # {logs.KINDS: rows}
 
     @property
     def empty(self):
-        return not self.contracts and not self.reads
+        return not (self.contracts or self.reads or self.identities or any(self.logs.values()))
 
 
 def plan(today=None, now=None):
@@ -111,19 +121,36 @@ def plan(today=None, now=None):
         result.contracts.append(Due(cid, year, f"{step}-{version}", number, filled, reasons.get(cid, 0)))
     result.reads = db.session.scalar(
         select(func.count()).select_from(ContractRead).where(ContractRead.at < result.reads_before))
+    _plan_people(result, settings, today, now)
     return result
+
+
+def _plan_people(result, settings, today, now):
+    """The identities and personal logs past their periods (after the contracts: their students
+    become due in the same run)."""
+    result.identity_years = settings.identity_retention_years
+    result.identities_last_year = last_year_kept_in_full(today, settings.identity_retention_years)
+    result.identities = identities.due(result.identities_last_year, Contract.year > result.last_year)
+    result.logs_before = months_before(now, settings.personal_log_retention_months)
+    result.logs = logs.due(result.logs_before)
 
 
 def apply(result, trigger, now=None):
     """Anonymise the planned contracts and delete old read-log lines, in one transaction; recorded."""
     now = now or utcnow()
     run = RetentionRun(started_at=now, trigger=trigger, retention_years=result.retention_years,
-                       last_year_anonymised=result.last_year, reads_before=result.reads_before)
+                       last_year_anonymised=result.last_year, reads_before=result.reads_before,
+                       identities_last_year=result.identities_last_year, logs_before=result.logs_before)
     ids = [due.id for due in result.contracts]
     for start in range(0, len(ids), CHUNK):
         anonymise(ids[start:start + CHUNK], now)
+    for start in range(0, len(result.identities), CHUNK):
+        identities.anonymise(result.identities[start:start + CHUNK])
     deleted = db.session.execute(delete(ContractRead).where(ContractRead.at < result.reads_before))
+    for kind, count in logs.delete_old(result.logs_before).items():
+        setattr(run, f"{kind}_deleted", count)
     run.contracts_anonymised = len(ids)
+    run.identities_anonymised = len(result.identities)
     run.reads_deleted = deleted.rowcount
     run.finished_at = utcnow()
     db.session.add(run)

@@ -78,7 +78,12 @@ SETTINGS_FIELDS = {
     "logo": base64_image(MAX_LOGO_BYTES, image_type),
     "retention_years": integer(1, 50),
     "read_log_retention_months": integer(1, 120),
+    "identity_retention_years": integer(1, 50),
+    "personal_log_retention_months": integer(1, 120),
 }
+# Settings added after files of this format were first written: a file without them keeps the
+# installation's values.
+ADDED_SETTINGS = ("identity_retention_years", "personal_log_retention_months")
 
 
 def _campaign_dates(entry):
@@ -186,10 +191,12 @@ def _check(data, problems):
 
 
 def _settings_step(raw, problems):
+    settings = current_settings()
+    if isinstance(raw, dict):
+        raw = {**{name: getattr(settings, name) for name in ADDED_SETTINGS}, **raw}
     entry = read_entry(raw, SETTINGS_FIELDS, "settings", problems) or {}
     if entry.get("reorientation_allowed") and not (entry.get("reorientation_profile_code") or "").strip():
         problems.append("settings.reorientation_profile_code: required when reorientation_allowed is true")
-    settings = current_settings()
     differ = {name: (getattr(settings, name), value) for name, value in entry.items()
               if not same(SETTINGS_FIELDS[name], getattr(settings, name), value)}
 

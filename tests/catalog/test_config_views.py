@@ -19,6 +19,8 @@ SETTINGS_FORM = {
     "reminder_days": "7",
     "retention_years": "5",
     "read_log_retention_months": "12",
+    "identity_retention_years": "1",
+    "personal_log_retention_months": "12",
 }
 
 

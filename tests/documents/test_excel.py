@@ -184,9 +184,10 @@ def test_nightly_extractions_keep_the_last_files(app, tmp_path):
             for day in (1, 2, 3):
                 jobs.write_faculty_exports(now=datetime(2026, 12, day, 2, 30))
         files = sorted(os.listdir(tmp_path))
-        assert [f for f in files if f.startswith("conpere-SCI-")] == [
-            f"conpere-SCI-{y}-2026120{d}-023000.xlsx" for y, d in ((_year(app), 2), (_year(app), 3))]
-        assert len([f for f in files if f.startswith("conpere-LET-")]) == 2
+        kept = [f"conpere-SCI-{y}-2026120{d}-023000.xlsx" for y, d in ((_year(app), 2), (_year(app), 3))]
+        # Each file with the list of the contracts it holds (the read log, app.privacy.files).
+        assert [f for f in files if f.startswith("conpere-SCI-")] == [n for f in kept for n in (f, f + ".ids")]
+        assert len([f for f in files if f.startswith("conpere-LET-") and f.endswith(".xlsx")]) == 2
         assert not any(f.startswith(".") for f in files)
     finally:
         app.config.update(saved)

@@ -99,7 +99,8 @@ def test_logo_uploaded_in_the_settings_is_printed(app, login):
         settings = db.session.get(Settings, 1)
         form = {c: getattr(settings, c) for c in ("institution_name", "current_year", "diploma_types",
                                                    "charter_html", "contact_email", "detu_notification",
-                                                   "retention_years", "read_log_retention_months")}
+                                                   "retention_years", "read_log_retention_months",
+                                                   "identity_retention_years", "personal_log_retention_months")}
         form.update(reorientation_allowed="y" if settings.reorientation_allowed else "",
                     reorientation_profile_code=settings.reorientation_profile_code or "", pec_url="",
                     reminder_days="7")

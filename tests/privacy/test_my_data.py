@@ -122,3 +122,48 @@ def test_the_notice_never_sends_the_student_to_another_site(app, login):
 
 def test_staff_never_see_the_notice(app, login):
     assert "Your personal data" not in login("detu").get("/contracts/list/").get_data(as_text=True)
+
+
+def _comment(contract, user, text):
+    from app.contracts import editing
+
+    editing.save_comment(contract, user, text, contract.version)
+
+
+def test_their_comment_versions_and_notifications_and_none_of_another_students(app, login):
+    """Every version of the counsellor's comment on their contracts, and the notices the application
+    showed them about their contracts; never another student's, even in a notice to the same account."""
+    from app.contracts.models import Contract
+    from app.extensions import db
+    from app.notify import inapp
+    from app.notify.models import Notification
+
+    pk = own_contract_id(app, "student")
+    with app.test_request_context():
+        counsellor = app.appbuilder.sm.find_user(username="counsellor")
+        mine = db.session.get(Contract, pk)
+        other = db.session.scalar(select(Contract).where(Contract.student_id != mine.student_id,
+                                                         Contract.status == "submitted").order_by(Contract.id))
+        other_pk, other_name = other.id, other.student.last_name
+        _comment(mine, counsellor, "First: see the tutoring.")
+        _comment(mine, counsellor, "Second: tutoring booked.")
+        _comment(other, counsellor, "SECRET-OF-LUCAS")
+        inapp.notify(mine, "returned")
+        inapp.notify(other, "started")  # to the DETUs of its programme
+        # As if the account were also a DETU's: a notice about another student's contract.
+        db.session.add(Notification(user_id=mine.student.user_id, contract_id=other_pk, event="submitted"))
+        db.session.commit()
+    response = login("student").get("/my/data/data.json")
+    data = response.get_json()
+    contract = next(c for c in data["contracts"] if c["id"] == pk)
+    assert [(v["by"], v["text"]) for v in contract["comment_history"]] == [
+        ("Corinne Conseillère", "First: see the tutoring."), ("Corinne Conseillère", "Second: tutoring booked.")]
+    assert [(n["contract_id"], n["event"]) for n in data["in_app_notifications"]] == [(pk, "returned")]
+    assert data["in_app_notifications"][0]["text"].startswith("Your contract ")
+    text = response.get_data(as_text=True)
+    assert "SECRET-OF-LUCAS" not in text and other_name not in text
+    assert not [value for value in _everyone_else(app, "student") if value in text]
+    pdf = pdf_text(login("student").get("/my/data/data.pdf").data)
+    for expected in ("Second: tutoring booked.", "Notifications in the application", "has been returned to you"):
+        assert expected in pdf
+    assert "SECRET-OF-LUCAS" not in pdf

@@ -1,8 +1,10 @@
 """The log of staff reads: one line per contract read, for each way of reading, and only those."""
 import io
+import os
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.privacy.conftest import own_contract_id, programme_contract_ids, programme_id, reads, user_id
 
@@ -21,6 +23,26 @@ def test_the_page_shown_again_after_a_refused_change_is_recorded(app, login):
     assert detu.get(f"/contracts/show/{pk}").status_code == 200
     answer = detu.post(f"/contracts/{pk}/sign", data={"confirmed": "yes"})
     assert answer.status_code == 403 and reads(app) == [("detu", None, pk, "page"), ("detu", None, pk, "page")]
+
+
+def test_the_sign_confirmation_shows_the_contract_so_it_is_a_read(app, login):
+    from app.contracts.models import Contract
+    from app.extensions import db
+
+    with app.app_context():
+        pk = db.session.scalar(select(Contract.id).where(Contract.id.in_(programme_contract_ids(app, "L1MATH")),
+                                                         Contract.status == "submitted").order_by(Contract.id))
+    answer = login("detu").get(f"/contracts/{pk}/sign")
+    assert answer.status_code == 200 and "Signer le contrat" in answer.get_data(as_text=True)
+    assert reads(app) == [("detu", None, pk, "page")]
+
+
+def test_the_detu_form_shown_again_is_a_read_each_time(app, login):
+    pk = own_contract_id(app, "student")
+    detu = login("detu")
+    assert detu.get(f"/contracts/edit/{pk}").status_code == 200
+    assert detu.post(f"/contracts/edit/{pk}", data={"add_row": "remediations"}).status_code == 200
+    assert reads(app) == [("detu", None, pk, "page"), ("detu", None, pk, "page")]
 
 
 def test_a_refused_read_is_not_recorded(app, login):
@@ -64,7 +86,8 @@ def test_the_filtered_list_export_records_exactly_its_rows(app, login):
 @pytest.fixture
 def prepared(app, tmp_path):
     """Documents prepared by the scheduler's job: any extraction over 5 rows, any ZIP over 2 PDFs."""
-    saved = {k: app.config[k] for k in ("EXPORT_DIR", "EXPORT_INLINE_ROWS", "BULK_INLINE_PDFS", "PDF_WORKERS")}
+    saved = {k: app.config[k] for k in ("EXPORT_DIR", "EXPORT_KEEP", "EXPORT_INLINE_ROWS", "BULK_INLINE_PDFS",
+                                        "PDF_WORKERS")}
     app.config.update(EXPORT_DIR=str(tmp_path), EXPORT_INLINE_ROWS=5, BULK_INLINE_PDFS=2, PDF_WORKERS=1)
     yield
     app.config.update(saved)
@@ -76,17 +99,32 @@ def _prepared_file(app, client, url):
     answer = client.get(url)
     assert answer.status_code == 303 and reads(app) == []  # queued: nothing read yet
     tasks.tasks_job(app)
+    assert reads(app) == []  # made: read when downloaded
     return client.get(answer.headers["Location"] + "/file")
 
 
-def test_a_prepared_extraction_records_its_rows_as_the_user_who_asked(app, login, prepared):
+def test_a_prepared_extraction_is_read_when_downloaded_by_whoever_downloads_it(app, login, prepared):
+    from app.documents import tasks
+
     admin = login("admin")
     admin.post("/impersonation/start", data={"user_id": user_id(app, "registrar")})
-    answer = _prepared_file(app, admin, "/exports/faculty/SCI.xlsx?year=all")
+    queued = admin.get("/exports/faculty/SCI.xlsx?year=all")
+    assert queued.status_code == 303
+    tasks.tasks_job(app)
+    assert reads(app) == []  # made, not yet read by anyone
+    answer = admin.get(queued.headers["Location"] + "/file")
     sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
     exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
     assert len(exported) > 5 and sorted(r[2] for r in reads(app)) == exported
     assert {(r[0], r[1], r[3]) for r in reads(app)} == {("admin", "registrar", "export")}
+    # Each download is a read, by whoever downloads it then: here the registrar, in their own session.
+    admin.post("/impersonation/stop")
+    again = login("registrar")
+    again.get("/exports/faculty/SCI.xlsx?year=all")  # the same document, just made: the same task
+    assert again.get(queued.headers["Location"] + "/file").status_code == 200
+    second = reads(app)[len(exported):]
+    assert sorted(r[2] for r in second) == exported and {(r[0], r[1], r[3]) for r in second} == {
+        ("registrar", None, "export")}
 
 
 def test_a_prepared_zip_records_each_contract_in_it(app, login, prepared):
@@ -96,17 +134,68 @@ def test_a_prepared_zip_records_each_contract_in_it(app, login, prepared):
     assert sorted(r[2] for r in reads(app)) == ids and {(r[0], r[3]) for r in reads(app)} == {("detu", "zip")}
 
 
-def test_downloading_last_nights_file_records_its_rows(app, login, prepared):
+def _start_contract_of(app, username):
+    """A contract started now by a demo student (the current year's, in their primary programme)."""
+    from app.catalog.models import Settings
+    from app.contracts import workflow
+    from app.extensions import db
+    from app.people.models import Student
+
+    with app.test_request_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        student = db.session.scalar(select(Student).where(Student.user_id == user.id))
+        contract = workflow.start_contract(student, db.session.get(Settings, 1).current_year, "initial", user)
+        return contract.id, contract.programme.faculty.code
+
+
+def _nightly_ids(answer):
+    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
+    return sorted(row[0].value for row in sheet.iter_rows(min_row=2))
+
+
+def test_downloading_last_nights_file_records_exactly_the_contracts_in_it(app, login, prepared):
     from app.documents.jobs import write_faculty_exports
 
     with app.test_request_context():
         write_faculty_exports()
-    answer = login("registrar").get("/exports/faculty/SCI/nightly.xlsx")
+    started, faculty = _start_contract_of(app, "student2")  # after the night: not in the file
+    assert faculty == "SCI"
+    registrar = login("registrar")
+    answer = registrar.get("/exports/faculty/SCI/nightly.xlsx")
     assert answer.status_code == 200
-    sheet = load_workbook(io.BytesIO(answer.data)).worksheets[0]
-    exported = sorted(row[0].value for row in sheet.iter_rows(min_row=2))
-    assert exported and sorted(r[2] for r in reads(app)) == exported
-    assert {(r[0], r[3]) for r in reads(app)} == {("registrar", "export")}
+    exported = _nightly_ids(answer)
+    assert exported and started not in exported
+    assert sorted(r[2] for r in reads(app)) == exported
+    assert {(r[0], r[1], r[3]) for r in reads(app)} == {("registrar", None, "nightly")}
+    assert registrar.get("/exports/faculty/SCI/nightly.xlsx").status_code == 200  # each download is a read
+    assert sorted(r[2] for r in reads(app)) == sorted(exported * 2)
+
+
+def test_a_nightly_file_written_before_its_list_was_kept_is_read_from_the_workbook(app, login, prepared):
+    from app.documents.jobs import write_faculty_exports
+    from app.privacy.files import ids_path
+
+    with app.test_request_context():
+        paths = write_faculty_exports()
+    for path in paths:
+        os.remove(ids_path(path))
+    _start_contract_of(app, "student2")
+    answer = login("registrar").get("/exports/faculty/SCI/nightly.xlsx")
+    assert sorted(r[2] for r in reads(app)) == _nightly_ids(answer)
+
+
+def test_the_nightly_lists_go_with_their_files(app, prepared):
+    from datetime import datetime, timedelta
+
+    from app.documents.jobs import write_faculty_exports
+    from app.privacy.files import ids_path
+
+    app.config["EXPORT_KEEP"], night = 1, datetime(2026, 11, 30, 2, 0)
+    with app.test_request_context():
+        first = write_faculty_exports(now=night)
+        second = write_faculty_exports(now=night + timedelta(days=1))
+    assert all(os.path.exists(ids_path(p)) for p in second)
+    assert not any(os.path.exists(p) or os.path.exists(ids_path(p)) for p in first)
 
 
 def test_the_api_records_each_contract_it_answers_with(app, login):
