@@ -63,7 +63,7 @@ def _facts(app):
     ctx = db.session
     sm = app.appbuilder.sm
     student_user = sm.find_user(username="student")
-    mine = ctx.scalar(select(Contract).join(Student).where(Student.user_id == student_user.id))
+    mine = ctx.scalar(select(Contract).join(Student).where(Student.user_id == student_user.id).order_by(Contract.id))
     teacher = sm.find_user(username="teacher")
     from app.people.models import TeacherAssignment
 
@@ -71,7 +71,7 @@ def _facts(app):
     submitted = ctx.scalar(
         select(Contract).join(Programme).where(
             Contract.status == "submitted", Programme.step_code == "L1MATH", Contract.student_id.in_(followed)
-        )
+        ).order_by(Contract.id)
     )
     let = ctx.scalar(select(Contract).join(Programme).where(Programme.step_code == "L1LETM").order_by(Contract.id))
     from app.api.models import ServiceAccount
