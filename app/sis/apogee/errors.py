@@ -10,6 +10,7 @@ from lxml.etree import XMLSyntaxError as LxmlSyntaxError
 from zeep import exceptions as zx
 
 from app.sis.interface import SisBadAnswer, SisError, SisFault, SisUnavailable
+from app.sis.transport import network_error
 
 NO_DATA_PREFIXES = ("technical.data.nullretrieve.", "technical.parameter.nullretrieve.")
 # Apogée offline ("WS_OFFLINE"): it comes back, so the call is worth repeating.
@@ -69,14 +70,7 @@ def _fault_text(fault):
 
 
 def _network(exc, what, reading):
-    if isinstance(exc, requests.Timeout):
-        return SisUnavailable(f"Apogée did not answer in time ({what})", code="timeout", operation=what,
-                              transient=True)
-    if isinstance(exc, requests.exceptions.SSLError):
-        return SisUnavailable(f"Apogée's TLS certificate was refused ({what}): {exc}", code="tls", operation=what)
-    if isinstance(exc, requests.ConnectionError):
-        return SisUnavailable(f"Apogée cannot be reached ({what})", code="transport", operation=what, transient=True)
-    return None
+    return network_error(exc, "Apogée", what)
 
 
 def _http(exc, what, reading):

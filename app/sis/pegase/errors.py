@@ -1,9 +1,9 @@
 """Every way a call to Pégase can go wrong, as one of the seam's errors (``app.sis.interface``),
 with the same kinds and code style as Apogée's: ``timeout``, ``transport``, ``tls``, ``http-<status>``,
 ``not-json``, ``bad-token``. Each names the operation and says whether asking again later may help."""
-import requests
 
 from app.sis.interface import SisBadAnswer, SisFault, SisUnavailable
+from app.sis.transport import network_error
 
 
 class PegaseFault(SisFault):
@@ -12,14 +12,7 @@ class PegaseFault(SisFault):
 
 def transport_error(exc, what):
     """The SisError for a network failure, or None for an exception that is not one."""
-    if isinstance(exc, requests.Timeout):
-        return SisUnavailable(f"Pégase did not answer in time ({what})", code="timeout", operation=what,
-                              transient=True)
-    if isinstance(exc, requests.exceptions.SSLError):
-        return SisUnavailable(f"Pégase's TLS certificate was refused ({what}): {exc}", code="tls", operation=what)
-    if isinstance(exc, requests.ConnectionError):
-        return SisUnavailable(f"Pégase cannot be reached ({what})", code="transport", operation=what, transient=True)
-    return None
+    return network_error(exc, "Pégase", what)
 
 
 def http_error(response, what, account_hint="check PEGASE_USER and PEGASE_PASSWORD"):
