@@ -143,3 +143,16 @@ def menu_links_of(client):
     answer = client.get("/contracts/list/")
     assert answer.status_code == 200
     return menu_links(answer.get_data(as_text=True))
+
+
+def test_the_student_form_reads_the_campaign_and_help_texts_once(app, login):
+    """The form, the policy's checks and the privacy notice all ask for them: one statement each."""
+    client = login("student")
+    client.get("/my/contract/")
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    page = client.get("/my/contract/")
+    assert page.status_code == 200 and 'name="version"' in page.get_data(as_text=True)
+    assert sum("FROM campaign" in s for s in statements) == 1
+    assert sum("FROM help_text" in s for s in statements) == 1
