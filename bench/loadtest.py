@@ -92,6 +92,22 @@ def stop(process):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def cpu_seconds(group):
+    """CPU time used so far by the processes of ``group`` (gunicorn's master and workers, from /proc):
+    divided by the requests served, a cost per request that the machine's other work changes less
+    than it changes response times."""
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, …, utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_locust(args, students):
     prefix = os.path.join(OUT, "load")
     env = dict(os.environ, LOAD_STUDENTS=",".join(students))
@@ -128,13 +144,20 @@ def main(argv=None):
     students = student_accounts(args.database_url)
     load_at_start = os.getloadavg()[0]
     process, settings = start_gunicorn(args.database_url, args.port)
+    workers = os.environ.get("GUNICORN_WORKERS"), os.environ.get("GUNICORN_THREADS")
+    if any(workers):
+        settings += f" (GUNICORN_WORKERS={workers[0] or 'default'}, GUNICORN_THREADS={workers[1] or 'default'})"
     try:
+        started_cpu = cpu_seconds(process.pid)
         rows = run_locust(args, students)
+        used_cpu = cpu_seconds(process.pid) - started_cpu
     finally:
         stop(process)
+    served = sum(int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated")
+    cpu_note = f"; gunicorn used {1000 * used_cpu / max(served, 1):.1f} ms of CPU per request" if served else ""
     lines = table(rows, args.duration) + ["", machine_note(
         load_at_start, f"`bench/loadtest.py --users {args.users} --duration {args.duration}` (spawn "
-                       f"{args.spawn_rate}/s), gunicorn with {settings}, PostgreSQL, Locust on the same machine")]
+                       f"{args.spawn_rate}/s), gunicorn with {settings}{cpu_note}, PostgreSQL, Locust on the same machine")]
     print("\n".join(lines))
     if args.write:
         write_section("Load test", args.write, lines)
