@@ -122,7 +122,8 @@ class Dataset:
         self.programmes = {p.key: p for p in programmes}
         self._students = {s.number: s for s in students}
         self._generator = generator  # builds a SimStudent from a number, or None
-        self._lock = threading.Lock()
+        # Reentrant: edit() holds it while student() takes it again for the cache of built students.
+        self._lock = threading.RLock()
         # The last students built: a client asks several operations about one student in a row.
         self._built = OrderedDict()
         self.profiles = list(PROFILES)
