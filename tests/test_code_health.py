@@ -58,3 +58,20 @@ def test_the_factory_wires_every_domain_package_by_name():
 def test_the_configuration_imports_nothing_of_the_application():
     # Settings are plain values read before the application exists; the factory hands FAB its classes.
     assert [name for name in imported_modules(APP.parent / "config.py") if name.split(".")[0] == "app"] == []
+
+
+def test_settings_defaults_are_written_only_in_config_py():
+    # config.get("X", default) elsewhere is a second default that drifts from config.py's: read config["X"].
+    found = [f"{path.relative_to(APP.parent)}:{node.lineno} {ast.unparse(node)}" for path in python_files()
+             for node in ast.walk(ast.parse(path.read_text())) if is_setting_read_with_default(node)]
+    assert found == []
+
+
+def is_setting_read_with_default(node):
+    """``config.get("NAME", default)``, ``app.config.get(…)``, ``os.environ.get(…)``: a setting and a default."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"):
+        return False
+    receiver = ast.unparse(node.func.value)
+    name = node.args[0] if node.args else None
+    return (receiver.endswith(("config", "environ")) and len(node.args) + len(node.keywords) >= 2
+            and isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value.isupper())

@@ -59,7 +59,7 @@ def _line(row, local, channels):
 
 def csv_lines(log_query):
     """Yield the CSV text chunk by chunk (streamed to the browser)."""
-    local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     channels = {k: str(v) for k, v in CHANNEL_LABELS.items()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")

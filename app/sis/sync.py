@@ -74,11 +74,11 @@ def execute_run(ticket: Ticket, sis=None, on_progress=None, app=None):
     app = app or current_app._get_current_object()
     config = app.config
     engine, disposable = run_engine()
-    book = RunBook(engine, ticket.id, config.get("SYNC_MAX_ERRORS", 500))
+    book = RunBook(engine, ticket.id, config["SYNC_MAX_ERRORS"])
     work = sessionmaker(bind=engine, expire_on_commit=False)()
     sync = _Sync(app, book, work, ticket, on_progress)
     try:
-        with Heartbeat(book, config.get("SYNC_HEARTBEAT_SECONDS", 10)):
+        with Heartbeat(book, config["SYNC_HEARTBEAT_SECONDS"]):
             sync.execute(sis or get_sis(app))
     except (SyncAborted, SisError) as exc:
         sync.finish(FAILED, reason=str(exc))
@@ -116,12 +116,12 @@ class _Sync:
         self.first_error = None
         self.step_errors = 0
         self.status, self.reason, self.summary = None, None, ""
-        self.batch_size = config.get("SYNC_BATCH_SIZE", 200)
-        self.batch_seconds = config.get("SYNC_BATCH_SECONDS", 2.0)
-        self.idle_seconds = config.get("SYNC_IDLE_COMMIT_SECONDS", 0.5)
-        self.step_retries = config.get("SYNC_STEP_RETRIES", 3)
-        self.step_backoff = config.get("SYNC_STEP_BACKOFF", 5.0)
-        self.end_wait = config.get("SYNC_END_WAIT_SECONDS", 30.0)
+        self.batch_size = config["SYNC_BATCH_SIZE"]
+        self.batch_seconds = config["SYNC_BATCH_SECONDS"]
+        self.idle_seconds = config["SYNC_IDLE_COMMIT_SECONDS"]
+        self.step_retries = config["SYNC_STEP_RETRIES"]
+        self.step_backoff = config["SYNC_STEP_BACKOFF"]
+        self.end_wait = config["SYNC_END_WAIT_SECONDS"]
 
     # --- the steps
 
