@@ -28,13 +28,15 @@ def test_the_application_imports_none_of_the_tools_around_it():
 
 
 def imported_modules(path):
-    """The absolute module names ``path`` imports (``from a.b import c`` counts as ``a.b``)."""
+    """The absolute module names ``path`` imports (``from a.b import c`` counts as ``a.b`` and ``a.b.c``:
+    c may be a module)."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and not node.level:
             names.add(node.module or "")
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 

@@ -23,7 +23,7 @@ from app.people.models import Programme, Registration, Student, utcnow
 from app.sis.interface import SisError
 from app.sis.models import FAILED, OK, PARTIAL, SyncRun
 from app.sis.pipeline import unordered_map
-from app.sis.runs import (  # noqa: F401 - SyncOptions and SyncRefused are part of this module's interface
+from app.sis.runs import (
     Counts,
     Heartbeat,
     RunBook,
@@ -44,6 +44,9 @@ from app.sis.upsert import (
     apply_programmes,
     apply_student,
 )
+
+# What callers use: a run's options in, its record out (SyncRefused when another run is alive).
+__all__ = ["SyncOptions", "SyncRefused", "execute_run", "run_requested", "run_sync"]
 
 log = logging.getLogger(__name__)
 # The database itself failing (connection lost, server restarting, locked), not one student's data.
