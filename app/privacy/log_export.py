@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.contracts.models import Contract
-from app.documents.excel import safe_text
 from app.extensions import db
 from app.people.models import Programme, Student
 from app.privacy.models import ContractRead
 from app.privacy.reads import CHANNEL_LABELS
+from app.spreadsheet import safe_text
 
 CHUNK = 1000
 HEADER = [_l("Date"), _l("Reader (login)"), _l("Reader"), _l("Acting as (login)"), _l("Through"),
