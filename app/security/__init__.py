@@ -18,8 +18,9 @@ def init_app(app, appbuilder):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from app.jobs.registry import register_job
-    from app.security import headers, impersonation, passwords, purge, urls
+    from app.security import headers, impersonation, passwords, purge
     from app.security.impersonation_views import register
+    from app.ui import urls
 
     hops = app.config.get("TRUSTED_PROXIES") or 0
     if hops:  # the client's address and scheme as the trusted proxies saw them
