@@ -126,23 +126,26 @@ def part_of(module):
 
 def module_level_imports(path):
     """Absolute names imported outside functions (``from app import policy`` is ``app.policy``)."""
-    module, is_package = module_name(path), path.name == "__init__.py"
     stack, names = list(ast.parse(path.read_text()).body), set()
     while stack:
         node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                package = module.split(".")[:len(module.split(".")) - (0 if is_package else 1)]
-                base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
-            names.update(f"{base}.{alias.name}" for alias in node.names)
-        else:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(imported_names(node, path))
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             stack.extend(ast.iter_child_nodes(node))
     return names
+
+
+def imported_names(node, path):
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:  # relative to the importing module's package
+        package = module_name(path).split(".")
+        if path.name != "__init__.py":
+            package = package[:-1]
+        base = ".".join(package[:len(package) - node.level + 1] + ([base] if base else []))
+    return [f"{base}.{alias.name}" for alias in node.names]
 
 
 def cycles(graph):
