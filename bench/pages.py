@@ -16,6 +16,7 @@ A page is one ``Page`` in ``PAGES``: add yours there. ``{name}`` in a URL or in 
 from ``context()``; ``:name`` in SQL is a bound parameter from the same dictionary.
 """
 import argparse
+import gc
 import os
 import re
 import statistics
@@ -275,6 +276,9 @@ def main(argv=None):
         print("pages: give --database-url (or set BENCH_DATABASE_URL)", file=sys.stderr)
         return 2
     app = make_app(args.database_url)
+    # As gunicorn.conf.py does in each worker: the loaded application is out of the collector's way.
+    gc.collect()
+    gc.freeze()
     with app.app_context():
         from app.extensions import db
 

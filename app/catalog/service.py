@@ -1,6 +1,7 @@
 """Reading the settings and the campaign: the rules other packages ask about."""
 from datetime import date
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from app.catalog.models import Campaign, HelpText, HourVolume, Settings
@@ -22,8 +23,20 @@ def current_year():
     return current_settings().current_year
 
 
+def _once_per_request(key, read):
+    """``read()`` once per request: the parts of one page (the form, the policy's checks, the privacy
+    notice) ask for the same campaign and help texts, each a statement of its own otherwise.
+    Outside a request (jobs, commands) every call reads."""
+    if not has_request_context():
+        return read()
+    reads = g.setdefault("_catalog_reads", {})
+    if key not in reads:
+        reads[key] = read()
+    return reads[key]
+
+
 def campaign_for(year):
-    return db.session.scalar(select(Campaign).where(Campaign.year == year))
+    return _once_per_request(("campaign", year), lambda: db.session.scalar(select(Campaign).where(Campaign.year == year)))
 
 
 def student_edits_open(year, today=None):
@@ -36,6 +49,10 @@ def student_edits_open(year, today=None):
 
 def help_texts(language):
     """Field name -> sanitised HTML of its help bubble, falling back to French."""
+    return dict(_once_per_request(("help", language), lambda: _help_texts(language)))
+
+
+def _help_texts(language):
     rows = db.session.scalars(select(HelpText).where(HelpText.language.in_((language, "fr")))).all()
     texts = {r.field: r.html for r in rows if r.language == "fr"}
     texts.update({r.field: r.html for r in rows if r.language == language and r.html})

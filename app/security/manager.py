@@ -111,14 +111,20 @@ class SecurityManager(FabSecurityManager):
         permissions are code (app.roles), so the answer for a set of role names never changes while
         the process runs. The user's roles themselves are read at every request: a role granted or
         taken away counts at the next page."""
-        names = frozenset(role.name for role in self.get_user_roles(user))
-        if not names or not names <= self._builtin_names:
+        names = self.builtin_access_key(user)
+        if names is None:
             return super()._has_view_access(user, permission_name, view_name)
         key = (names, permission_name, view_name)
         answer = self._access_answers.get(key)
         if answer is None:
             answer = self._access_answers[key] = super()._has_view_access(user, permission_name, view_name)
         return answer
+
+    def builtin_access_key(self, user):
+        """The names of ``user``'s roles (the public role's when signed out) when they are all builtin,
+        so that every permission answer depends on them alone; None otherwise."""
+        names = frozenset(role.name for role in self.get_user_roles(user))
+        return names if names and names <= self._builtin_names else None
 
     @cached_property
     def _builtin_names(self):

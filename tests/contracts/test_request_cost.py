@@ -105,3 +105,54 @@ def test_dates_in_lists_read_as_babel_writes_them(app):
             assert [datetime_text(m) for m in moments] == [format_datetime(m, DATETIME_PATTERN) for m in moments]
     with app.test_request_context():
         assert datetime_text(None) == ""
+
+
+def test_the_menu_follows_a_role_change_at_the_next_page(app, login):
+    """The menu is rendered once per role set (app.templating.Fragments): a role granted or taken
+    away changes it at the next page, and two users of the same process never share theirs."""
+    counsellor, registrar = login("counsellor"), login("registrar")
+    assert "/exports/" not in menu_links_of(counsellor)
+    assert "/exports/" in menu_links_of(registrar)
+    _set_roles(app, "counsellor", [R.COUNSELLOR, R.REFERENT])
+    assert "/settingsview/list/" in menu_links_of(counsellor)
+    _set_roles(app, "counsellor", [R.COUNSELLOR])
+    assert "/settingsview/list/" not in menu_links_of(counsellor)
+    assert "/exports/" not in menu_links_of(counsellor) and "/exports/" in menu_links_of(registrar)
+
+
+def test_a_role_defined_at_run_time_has_its_menu_rendered_each_time(app, login):
+    """A role an administrator creates can gain a permission at any time: its menu is never kept."""
+    with app.app_context():
+        sm = app.appbuilder.sm
+        sm.add_role("Assistants")
+        user = sm.find_user(username="counsellor")
+        user.roles = [sm.find_role(R.COUNSELLOR), sm.find_role("Assistants")]
+        db.session.commit()
+    client = login("counsellor")
+    assert "/exports/" not in menu_links_of(client)
+    with app.app_context():
+        sm = app.appbuilder.sm
+        sm.add_permission_role(sm.find_role("Assistants"), sm.add_permission_view_menu("menu_access", "Extractions"))
+        db.session.commit()
+    assert "/exports/" in menu_links_of(client)
+
+
+def menu_links_of(client):
+    from tests.test_menus import menu_links
+
+    answer = client.get("/contracts/list/")
+    assert answer.status_code == 200
+    return menu_links(answer.get_data(as_text=True))
+
+
+def test_the_student_form_reads_the_campaign_and_help_texts_once(app, login):
+    """The form, the policy's checks and the privacy notice all ask for them: one statement each."""
+    client = login("student")
+    client.get("/my/contract/")
+    with app.app_context():
+        statements = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    page = client.get("/my/contract/")
+    assert page.status_code == 200 and 'name="version"' in page.get_data(as_text=True)
+    assert sum("FROM campaign" in s for s in statements) == 1
+    assert sum("FROM help_text" in s for s in statements) == 1
