@@ -71,6 +71,8 @@ class Config:
     # A local administrator who signs in with a database password whatever the directory or CAS
     # does (/login/?local=1 under CAS); off when empty.
     BREAK_GLASS_USERNAME = env("BREAK_GLASS_USERNAME", "")
+    # Where signing out lands (e.g. the portal of the university); the home page when empty.
+    LOGOUT_REDIRECT_URL = env("LOGOUT_REDIRECT_URL", "")
     CAS_SERVER_URL = env("CAS_SERVER_URL", "")  # e.g. https://cas.univ.fr/cas/
     CAS_TIMEOUT = env("CAS_TIMEOUT", 5.0, float)  # seconds, ticket validation
     CAS_CA_FILE = env("CAS_CA_FILE", "")  # a private certificate authority

@@ -1,13 +1,13 @@
 """What every template can use: labels, the locale, formatting filters and the acting user."""
-from datetime import timezone
 from decimal import Decimal
 
-from flask import g, has_app_context, has_request_context, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask import g, has_request_context, render_template, request, url_for
+from flask_babel import format_date, get_locale
 from markupsafe import Markup
 
 from app import policy
 from app.contracts import labels
+from app.ui.display import datetime_text
 
 
 def hours(value):
@@ -18,41 +18,6 @@ def hours(value):
     if str(get_locale()) == "fr":
         text = text.replace(".", ",")
     return f"{text}\u00a0h"
-
-
-DATETIME_PATTERN = "d MMMM y HH:mm"
-
-
-def datetime_text(value):
-    """« 3 novembre 2026 15:05 »: Babel's ``DATETIME_PATTERN`` in the reader's language and time zone
-    (stored times are UTC)."""
-    return datetime_formatter()(value)
-
-
-def datetime_formatter():
-    """``datetime_text`` for many values: month names and time zone read once (a list formats one
-    per row, and Flask-Babel's own call costs 50–80 µs each)."""
-    parts = _datetime_parts()
-    if parts is None:
-        return lambda value: format_datetime(value, DATETIME_PATTERN) if value else ""
-    months, zone = parts
-
-    def text(value):
-        if not value:
-            return ""
-        local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(zone)
-        return f"{local.day} {months[local.month]} {local.year} {local:%H:%M}"
-
-    return text
-
-
-def _datetime_parts():
-    if not has_app_context():
-        return None
-    if "_datetime_parts" not in g:
-        locale = get_locale()
-        g._datetime_parts = (locale.months["format"]["wide"], get_timezone()) if locale is not None else None
-    return g._datetime_parts
 
 
 class Fragments:

@@ -1,6 +1,7 @@
 """Benchmark: the Apogée (or Pégase) sync of a simulated university, against the simulator's raw capacity.
 
     .venv/bin/python bench/sync.py [--sis apogee|pegase] [--students 40000] [--concurrency 8] [--raw-sample 4000]
+                                   [--write "TITLE"]
 
 1. Starts the simulator (``flask --app run apogee-simulator``, or ``pegase-simulator``) in its own
    process on a free port.
@@ -8,8 +9,10 @@
    envelopes; Pégase: ``bench/sync_pegase.py``) from a thread pool of the same size, answers not
    parsed — what the simulator can serve here.
 3. A first sync into a fresh SQLite database (every student created), then a second one with no
-   change in the system. Prints students/s, the ratio to the raw capacity, and writes the numbers to
-   ``bench/out/sync.json`` (``sync-pegase.json``; docs/benchmarks.md quotes them).
+   change in the system. Prints students/s, the ratio to the raw capacity and the load average
+   (the machine may be shared), and writes the numbers to ``bench/out/sync.json``
+   (``sync-pegase.json``); with ``--write``, also as a "### TITLE" table in the system's section of
+   docs/benchmarks.md.
 """
 import argparse
 import json
@@ -25,6 +28,7 @@ import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+from bench.common import machine_note, write_section  # noqa: E402
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "gouv.education.apogee.commun.servicesmetiers."
@@ -98,6 +102,7 @@ class Apogee:
     """The Apogée side of the benchmark (``bench/sync_pegase.py`` is Pégase's)."""
 
     COMMAND = "apogee-simulator"
+    SECTION = "Apogée sync"
     is_up = staticmethod(apogee_is_up)
     raw_capacity = staticmethod(raw_capacity)
 
@@ -110,13 +115,32 @@ class Apogee:
         return {"APOGEE_BASE_URL": base, "APOGEE_CONCURRENCY": concurrency}
 
 
+def table(results, args, sample, load_at_start):
+    """The run as the lines of docs/benchmarks.md."""
+    lines = [f"`.venv/bin/python bench/sync.py --sis {args.sis} --students {args.students} --concurrency "
+             f"{args.concurrency}`, {time.strftime('%d %b %Y')}. "
+             + machine_note(load_at_start, "Simulator and sync on the same machine"), "",
+             "| Run | Time | Students/s | Ratio to raw capacity | CPU per student (sync / simulator) | Load average |",
+             "|---|---|---|---|---|---|",
+             f"| Raw capacity ({sample:,}-student sample) | — | {results['raw_per_second']:.0f} | 1 | "
+             f"— / {results['raw_simulator_cpu_ms_per_student']} ms | — |"]
+    for label, name in (("first", "First sync (all created)"), ("no-change", "Re-sync, no change")):
+        run = results[label]
+        lines.append(f"| {name} | {run['seconds']:,.0f} s | {run['per_second']:.0f} | {run['ratio_to_raw']:.2f} | "
+                     f"{run['sync_cpu_ms_per_student']} ms / {run['simulator_cpu_ms_per_student']} ms | "
+                     f"{run['load_average']} |")
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sis", choices=("apogee", "pegase"), default="apogee")
     parser.add_argument("--students", type=int, default=40000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--raw-sample", type=int, default=4000)
+    parser.add_argument("--write", metavar="TITLE", help='also put the table in docs/benchmarks.md, under "### TITLE"')
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
 
     workdir = tempfile.mkdtemp(prefix="conpere-bench-")
     os.environ["DATABASE_URL"] = "sqlite:///" + os.path.join(workdir, "bench.db")
@@ -149,7 +173,7 @@ def main():
         raw = system.raw_capacity(base, numbers, year, args.concurrency)
         raw_cpu = (cpu_seconds(simulator.pid) - sim_cpu) / len(numbers)
         print(f"raw capacity ({args.sis}): {raw:.0f} students/s ({len(numbers)} students; "
-              f"simulator CPU {1000 * raw_cpu:.2f} ms per student)", flush=True)
+              f"simulator CPU {1000 * raw_cpu:.2f} ms per student; load average {os.getloadavg()[0]:.1f})", flush=True)
 
         results = {}
         for label in ("first", "no-change"):
@@ -162,9 +186,10 @@ def main():
             results[label] = {"seconds": round(seconds, 1), "students": run.total, "per_second": round(rate, 1),
                               "ratio_to_raw": round(rate / raw, 3), "status": run.status, "summary": run.summary,
                               "sync_cpu_ms_per_student": round(1000 * cpu / run.total, 2),
-                              "simulator_cpu_ms_per_student": round(1000 * sim_cpu / run.total, 2)}
+                              "simulator_cpu_ms_per_student": round(1000 * sim_cpu / run.total, 2),
+                              "load_average": round(os.getloadavg()[0], 1)}
             print(f"{label}: {run.total} students in {seconds:.1f}s = {rate:.1f} students/s "
-                  f"({rate / raw:.0%} of raw) — {run.status}: {run.summary}\n"
+                  f"({rate / raw:.0%} of raw; load average {os.getloadavg()[0]:.1f}) — {run.status}: {run.summary}\n"
                   f"  CPU per student: sync {1000 * cpu / run.total:.2f} ms, simulator {1000 * sim_cpu / run.total:.2f} ms",
                   flush=True)
         results["raw_per_second"] = round(raw, 1)
@@ -176,6 +201,8 @@ def main():
         name = "sync.json" if args.sis == "apogee" else f"sync-{args.sis}.json"
         with open(os.path.join(ROOT, "bench", "out", name), "w") as out:
             json.dump(results, out, indent=2)
+        if args.write:
+            write_section(system.SECTION, args.write, table(results, args, len(numbers), load_at_start))
     finally:
         simulator.terminate()
         simulator.wait(10)

@@ -8,6 +8,7 @@ import requests
 from simulators.pegase.records import STRUCTURE, uid
 
 COMMAND = "pegase-simulator"
+SECTION = "Pégase sync"  # of docs/benchmarks.md
 USER, PASSWORD = "svc-api", "secret"  # the simulator's default service account
 INS, IDT = "/api/ins/ext/v2", "/api/idt/ext/v1"
 

@@ -20,12 +20,12 @@ from app.catalog.models import (
     Remediation,
     Settings,
 )
-from app.catalog.sanitize import clean_html
 from app.extensions import db
 from app.ui.display import choice, in_language
 from app.ui.modelviews import ProjectModelView
 from app.ui.richtext import RichTextField
-from app.security.urls import WebUrl, web_links_only
+from app.ui.sanitize import clean_html
+from app.ui.urls import WebUrl, web_links_only
 
 DIPLOMA_TYPE = re.compile(rf"^{DIPLOMA_TYPE_PATTERN}$")
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app.contracts import bulk
 from app.contracts.models import Contract
-from app.privacy.reads import EXPORT, ZIP, record_reads
+from app.contracts.signals import contracts_read
+from app.privacy.models import EXPORT, ZIP
 from app.security import current_impersonator
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +53,7 @@ class BulkActions:
         from app.documents import pdf
 
         ids = selection.ids
-        record_reads(ids, ZIP)  # the read log (app.privacy)
+        contracts_read.send(ids, channel=ZIP)  # the read log (app.privacy)
         stream = pdf.zip_of_pdfs(ids, f"ZIP of {len(ids)} selected for {g.user.username}")
         response = Response(stream_with_context(stream), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="contrats-{date.today():%Y%m%d}.zip"'
@@ -65,7 +66,7 @@ class BulkActions:
         from app.documents import excel
 
         chosen = select(Contract).where(Contract.id.in_(selection.ids))
-        record_reads(chosen, EXPORT)  # the read log (app.privacy)
+        contracts_read.send(chosen, channel=EXPORT)  # the read log (app.privacy)
         spool = tempfile.TemporaryFile()
         excel.write_extraction(chosen, spool)
         spool.seek(0)

@@ -15,9 +15,10 @@ from app.catalog.service import (
 from app.contracts import document, editing, panels, workflow
 from app.contracts.errors import Incomplete, NotAllowed, StaleContract
 from app.contracts.models import DOUBLE, INITIAL, KINDS, REORIENTATION, Contract
+from app.contracts.signals import contract_read
 from app.extensions import db
 from app.people.models import DetuAssignment, TeacherAssignment
-from app.privacy.reads import PAGE, record_read
+from app.privacy.models import PAGE
 from app.security import current_impersonator
 
 
@@ -54,7 +55,7 @@ class MyContractView(BaseView):
             return self._post(student, year, kind, contract)
         if contract is None:
             return self._render_start(student, year, kind)
-        record_read(contract, PAGE)  # recorded only when someone acts as the student
+        contract_read.send(contract, channel=PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     def _post(self, student, year, kind, contract):
@@ -165,7 +166,7 @@ class MyContractView(BaseView):
         contract = policy.readable_contract(g.user, pk)
         if contract is None or contract.student_id != student.id:  # staff roles read theirs elsewhere
             abort(404)
-        record_read(contract, PAGE)  # recorded only when someone acts as the student
+        contract_read.send(contract, channel=PAGE)  # recorded only when someone acts as the student
         return self._render_form(contract)
 
     @expose("/contacts/")

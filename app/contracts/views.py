@@ -16,9 +16,10 @@ from app.contracts.datamodel import ContractInterface, VisibleContracts
 from app.contracts.errors import ContractError, Incomplete, StaleContract
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch
+from app.contracts.signals import contract_read
 from app.contracts.widgets import ContractListWidget, ContractSearchWidget, ContractShowWidget
 from app.extensions import db
-from app.privacy.reads import PAGE, record_read
+from app.privacy.models import PAGE
 from app.security import current_impersonator
 
 PAGE_WINDOW = 2  # numbered pages shown on each side of the current one
@@ -182,7 +183,7 @@ class ContractsView(BulkActions, ModelView):
         # Every rendering of the whole contract is a read (app.privacy), also after a refused change.
         # Recorded once the page is written: the record commits, which would make the page read the
         # contract and its lists again.
-        record_read(contract, PAGE)
+        contract_read.send(contract, channel=PAGE)
         return page, status
 
     # --- the DETU's form --------------------------------------------------------------------------
@@ -213,7 +214,7 @@ class ContractsView(BulkActions, ModelView):
                 else:
                     flash(_l("The contract has been saved."), "success")
                     return redirect(url_for(".show", pk=pk))
-        record_read(contract, PAGE)  # every rendering of the form shows the contract (app.privacy)
+        contract_read.send(contract, channel=PAGE)  # every rendering of the form shows the contract (app.privacy)
         return (
             self.render_template(
                 "contracts/edit.html", contract=contract, form=form, errors=errors, hour_volumes=hour_volumes(),
@@ -235,7 +236,7 @@ class ContractsView(BulkActions, ModelView):
         if refusal:
             return self._render_show(contract, {"_form": refusal}, status=403)
         if request.method == "GET":
-            record_read(contract, PAGE)  # the confirmation shows the whole contract (app.privacy)
+            contract_read.send(contract, channel=PAGE)  # the confirmation shows the whole contract (app.privacy)
             return self.render_template("contracts/sign_confirm.html", contract=contract,
                                         missing=workflow.missing_for_sign(contract))
         return self._transition(contract, lambda: workflow.sign(contract, g.user, impersonator),

@@ -7,7 +7,7 @@ from flask import render_template
 from flask_appbuilder.widgets import ListWidget, RenderTemplateWidget, SearchWidget, ShowWidget
 
 from app.contracts import labels
-from app.templating import datetime_formatter
+from app.ui.display import datetime_formatter
 
 
 class _InPageContext(RenderTemplateWidget):

@@ -27,6 +27,7 @@ from app.contracts.models import (
 )
 from app.extensions import db
 from app.people.models import utcnow
+from app.sis.double_inscription import second_programme_from_registrations
 from app.sis.prefill import prefill_needs
 
 REASON_MAX_LENGTH = 2000
@@ -104,20 +105,6 @@ def previous_contract(student, year):
         .order_by(Contract.year.desc(), Contract.kind)
         .limit(1)
     )
-
-
-def second_programme_from_registrations(student, year, programme_id):
-    """Double inscription known from the student information system: another registration of the year."""
-    other = next(
-        (r for r in student.registrations_for(year) if r.programme_id != programme_id), None
-    )
-    if other is None:
-        return None
-    return {
-        "second_programme_label": other.programme.label,
-        "second_programme_level": other.programme.level_label,
-        "second_programme_institution": current_settings().institution_name,
-    }
 
 
 def start_contract(student, year, kind, actor, impersonator=None):

@@ -14,7 +14,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -31,20 +30,9 @@ from app.contracts.models import (
 )
 from app.extensions import db
 from app.people.models import Faculty, Programme, Registration, Student
+from app.spreadsheet import safe_text
 
 CHUNK = 1000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """Text a spreadsheet shows as it is: no control characters, never run as a formula."""
-    if not value:
-        return value
-    if not value.isprintable():  # fast path: most values hold no control character at all
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 @dataclass(frozen=True)
 class Column:
     label: object

@@ -10,7 +10,6 @@ from flask_babel import format_decimal, get_locale
 from sqlalchemy import select
 
 from app.catalog.logo import image_type
-from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
 from app.contracts import document, labels, loading
 from app.contracts.models import Contract
@@ -18,6 +17,7 @@ from app.documents.names import ascii_slug
 from app.documents.pdf_engine import html_to_pdf
 from app.documents.typography import french_html, french_text
 from app.extensions import db
+from app.ui.sanitize import clean_html
 
 
 def logo_data_uri(data):

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.contracts.models import Contract
-from app.documents.excel import safe_text
 from app.extensions import db
 from app.people.models import Programme, Student
 from app.privacy.models import ContractRead
 from app.privacy.reads import CHANNEL_LABELS
+from app.spreadsheet import safe_text
 
 CHUNK = 1000
 HEADER = [_l("Date"), _l("Reader (login)"), _l("Reader"), _l("Acting as (login)"), _l("Through"),
@@ -59,7 +59,7 @@ def _line(row, local, channels):
 
 def csv_lines(log_query):
     """Yield the CSV text chunk by chunk (streamed to the browser)."""
-    local = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    local = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     channels = {k: str(v) for k, v in CHANNEL_LABELS.items()}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")

@@ -6,16 +6,21 @@ students linked by their number, « se connecter en tant que », hardened login.
 - ``impersonation``: rules, start/stop, audit; ``impersonation_views``: its pages;
 - ``views``: login/logout and FAB's trimmed user pages; ``api``: the API login; ``throttle``: rate limit.
 """
-from app.security.impersonation import IMPERSONATOR_KEY, current_impersonator  # noqa: F401
-from app.security.manager import SecurityManager  # noqa: F401
+from app.security.impersonation import IMPERSONATOR_KEY, current_impersonator
+from app.security.manager import SecurityManager
+# Defined before FAB builds its limiter: RATELIMIT_STORAGE_URI=database:// names this storage.
+from app.security.ratelimit_storage import DatabaseStorage
+
+__all__ = ["IMPERSONATOR_KEY", "DatabaseStorage", "SecurityManager", "current_impersonator", "init_app"]
 
 
 def init_app(app, appbuilder):
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from app.jobs.registry import register_job
-    from app.security import headers, impersonation, passwords, purge, urls
+    from app.security import headers, impersonation, passwords, purge
     from app.security.impersonation_views import register
+    from app.ui import urls
 
     hops = app.config.get("TRUSTED_PROXIES") or 0
     if hops:  # the client's address and scheme as the trusted proxies saw them

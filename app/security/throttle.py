@@ -12,8 +12,6 @@ so a user who types their password right is never refused for others' mistakes o
 from flask import current_app, request
 from limits import parse
 
-from app.security import ratelimit_storage  # noqa: F401 — registers the "database://" storage
-
 SCOPE = "conpere-login"
 ACCOUNT_SCOPE = "conpere-login-account"
 

@@ -76,7 +76,7 @@ class LoginMixin:
     def logout(self):
         self._end_session()
         flash(_l("You are signed out."), "info")
-        return redirect(current_app.config.get("LOGOUT_REDIRECT_URL", self.appbuilder.get_url_for_index))
+        return redirect(current_app.config["LOGOUT_REDIRECT_URL"] or self.appbuilder.get_url_for_index)
 
     def _end_session(self):
         user = self._get_authenticated_user()

@@ -4,10 +4,24 @@ A contract's second programme pre-filled "from Apogée" (``second_programme_from
 student's registrations until the contract is signed. What a student typed themselves is theirs:
 it is never overwritten. Signed contracts are never changed; contracts are never deleted.
 """
+from app.catalog.service import current_settings
 from app.contracts.models import SIGNED
-from app.contracts.workflow import second_programme_from_registrations
 
 FIELDS = ("second_programme_label", "second_programme_level", "second_programme_institution")
+
+
+def second_programme_from_registrations(student, year, programme_id):
+    """Double inscription known from the student information system: another registration of the year."""
+    other = next(
+        (r for r in student.registrations_for(year) if r.programme_id != programme_id), None
+    )
+    if other is None:
+        return None
+    return {
+        "second_programme_label": other.programme.label,
+        "second_programme_level": other.programme.level_label,
+        "second_programme_institution": current_settings().institution_name,
+    }
 
 
 def align_second_programme(contract, student, year):

@@ -70,7 +70,7 @@ def _cached(what, ask):
     if cached is not MISSING:
         return cached
     try:
-        answer, ttl = (ask(get_sis(for_pages=True)), None), config.get("APOGEE_PAGE_CACHE_SECONDS", 300)
+        answer, ttl = (ask(get_sis(for_pages=True)), None), config["APOGEE_PAGE_CACHE_SECONDS"]
     except SisError as exc:
         log.warning("%s unavailable: %s", what, exc)
         answer, ttl = (None, exc.with_traceback(None)), FAILURE_TTL

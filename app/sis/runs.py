@@ -67,7 +67,7 @@ class Ticket:
 
 
 def _stale_before(config):
-    return utcnow() - timedelta(seconds=config.get("SYNC_STALE_SECONDS", 60))
+    return utcnow() - timedelta(seconds=config["SYNC_STALE_SECONDS"])
 
 
 def _retire_dead(conn, config):

@@ -41,11 +41,11 @@ def get_sis(app=None, for_pages=False):
 
 
 def _build(config, for_pages):
-    backend = config.get("SIS_BACKEND", "apogee")
+    backend = config["SIS_BACKEND"]
     if backend == "pegase":
         from app.sis.pegase import PegaseSystem
 
-        overrides = dict(retries=0, read_timeout=float(config.get("PEGASE_PAGE_TIMEOUT", 5))) if for_pages else {}
+        overrides = dict(retries=0, read_timeout=float(config["PEGASE_PAGE_TIMEOUT"])) if for_pages else {}
         return PegaseSystem.from_config(config, **overrides)
     if backend != "apogee":
         raise SisNotConfigured(f"SIS={backend!r} is unknown: 'apogee' or 'pegase'", code="not-configured")
@@ -53,5 +53,5 @@ def _build(config, for_pages):
 
     overrides = {}
     if for_pages:
-        overrides = dict(retries=0, read_timeout=float(config.get("APOGEE_PAGE_TIMEOUT", 5)))
+        overrides = dict(retries=0, read_timeout=float(config["APOGEE_PAGE_TIMEOUT"]))
     return ApogeeSystem.from_config(config, **overrides)

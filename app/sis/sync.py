@@ -1,9 +1,12 @@
 """The sync: faculties, the offer of the configured diploma types, then each student of it.
 
-Each student is its own unit of work (a savepoint): one failure does not stop the others, and no
-student is ever half written. Students are asked several at a time and handled as their answers
-arrive (a hung call delays only its student); work is committed in batches, so a run that dies
-midway leaves every student either as the previous run left them or fully updated. The steps that
+Each student is its own unit of work: one failure does not stop the others, and no student is ever
+half written. Students are asked several at a time and handled as their answers arrive (a hung call
+delays only its student); their answers are written a group at a time (one savepoint, one flush: a
+flush per student cost more than everything else the sync does), and a group that fails is written
+again one student at a time, each in its own savepoint, so that only the faulty student fails. Work
+is committed in batches, so a run that dies midway leaves every student either as the previous run
+left them or fully updated. The steps that
 the whole run depends on (faculties, offer, lists) are retried on transient failures. Every run is
 recorded and kept alive by a heartbeat (``runs.py``); two runs never overlap.
 """
@@ -20,7 +23,7 @@ from app.people.models import Programme, Registration, Student, utcnow
 from app.sis.interface import SisError
 from app.sis.models import FAILED, OK, PARTIAL, SyncRun
 from app.sis.pipeline import unordered_map
-from app.sis.runs import (  # noqa: F401 - SyncOptions and SyncRefused are part of this module's interface
+from app.sis.runs import (
     Counts,
     Heartbeat,
     RunBook,
@@ -42,9 +45,13 @@ from app.sis.upsert import (
     apply_student,
 )
 
+# What callers use: a run's options in, its record out (SyncRefused when another run is alive).
+__all__ = ["SyncOptions", "SyncRefused", "execute_run", "run_requested", "run_sync"]
+
 log = logging.getLogger(__name__)
 # The database itself failing (connection lost, server restarting, locked), not one student's data.
 DATABASE_FAILURES = (OperationalError, InterfaceError)
+GROUP_SIZE = 50  # students written by one flush (at most the commit batch)
 
 
 class SyncAborted(Exception):
@@ -70,11 +77,11 @@ def execute_run(ticket: Ticket, sis=None, on_progress=None, app=None):
     app = app or current_app._get_current_object()
     config = app.config
     engine, disposable = run_engine()
-    book = RunBook(engine, ticket.id, config.get("SYNC_MAX_ERRORS", 500))
+    book = RunBook(engine, ticket.id, config["SYNC_MAX_ERRORS"])
     work = sessionmaker(bind=engine, expire_on_commit=False)()
     sync = _Sync(app, book, work, ticket, on_progress)
     try:
-        with Heartbeat(book, config.get("SYNC_HEARTBEAT_SECONDS", 10)):
+        with Heartbeat(book, config["SYNC_HEARTBEAT_SECONDS"]):
             sync.execute(sis or get_sis(app))
     except (SyncAborted, SisError) as exc:
         sync.finish(FAILED, reason=str(exc))
@@ -112,12 +119,12 @@ class _Sync:
         self.first_error = None
         self.step_errors = 0
         self.status, self.reason, self.summary = None, None, ""
-        self.batch_size = config.get("SYNC_BATCH_SIZE", 200)
-        self.batch_seconds = config.get("SYNC_BATCH_SECONDS", 2.0)
-        self.idle_seconds = config.get("SYNC_IDLE_COMMIT_SECONDS", 0.5)
-        self.step_retries = config.get("SYNC_STEP_RETRIES", 3)
-        self.step_backoff = config.get("SYNC_STEP_BACKOFF", 5.0)
-        self.end_wait = config.get("SYNC_END_WAIT_SECONDS", 30.0)
+        self.batch_size = config["SYNC_BATCH_SIZE"]
+        self.batch_seconds = config["SYNC_BATCH_SECONDS"]
+        self.idle_seconds = config["SYNC_IDLE_COMMIT_SECONDS"]
+        self.step_retries = config["SYNC_STEP_RETRIES"]
+        self.step_backoff = config["SYNC_STEP_BACKOFF"]
+        self.end_wait = config["SYNC_END_WAIT_SECONDS"]
 
     # --- the steps
 
@@ -200,37 +207,72 @@ class _Sync:
         return sorted(numbers)
 
     def apply_students(self, sis, ctx):
-        counts, year = self.counts, self.year
-        self.ctx, self.last, self.done = ctx, time.monotonic(), []
+        year = self.year
+        self.ctx, self.last, self.done, self.group = ctx, time.monotonic(), [], []
+        group_size = max(1, min(GROUP_SIZE, self.batch_size))
         answers = unordered_map(lambda pair: sis.student(pair[1], year), enumerate(ctx.numbers), sis.concurrency,
                                 on_wait=self.idle)
         for (index, number), snapshot, error in answers:
             ctx.reach(index)
             if error is None:
-                error = self.apply_one(ctx, snapshot)
-            if error is not None:
-                counts.failed += 1
-                self.record(number, error)
-            counts.processed += 1
-            self.done.append(number)
-            self.on_progress(counts.processed, counts.total)
+                self.group.append(snapshot)
+                if len(self.group) >= group_size:
+                    self.write_group()
+            else:
+                self.failed(number, error)
             if len(self.done) >= self.batch_size or time.monotonic() - self.last >= self.batch_seconds:
                 self.commit_batch()
+        self.write_group()
         self.checkpoint()
 
     def commit_batch(self):
+        self.write_group()
         self.checkpoint()
         self.ctx.release(self.done)
         self.done, self.last = [], time.monotonic()
 
     def idle(self):
-        """The system is slower than the database: commit what is done rather than hold it (and,
-        on SQLite, the write lock) while waiting."""
-        if self.done and time.monotonic() - self.last >= self.idle_seconds:
+        """The system is slower than the database: write and commit what is done rather than hold
+        it (and, on SQLite, the write lock) while waiting."""
+        if (self.done or self.group) and time.monotonic() - self.last >= self.idle_seconds:
             self.commit_batch()
 
+    def write_group(self):
+        """Write the students waiting in the group: together, else (one failed) one at a time."""
+        group, self.group = self.group, []
+        outcomes = self._write_together(group) if len(group) > 1 else None
+        for snapshot, outcome in zip(group, outcomes or [None] * len(group)):
+            if outcome is None:
+                outcome = self.apply_one(self.ctx, snapshot)
+            if isinstance(outcome, Exception):
+                self.failed(snapshot.student_number, outcome)
+            else:
+                self.succeeded(snapshot.student_number, outcome)
+
+    def _write_together(self, group):
+        """The group's outcomes after one flush in one savepoint; None when a student failed (the
+        group is undone: it is then written one student at a time)."""
+        ctx = self.ctx
+        ctx.catalogue.mark()
+        known = {s.student_number for s in group if s.student_number in ctx.students}
+        savepoint = self.work.begin_nested()
+        try:
+            outcomes = [apply_student(ctx, snapshot) for snapshot in group]
+            self.work.flush()
+            savepoint.commit()
+            return outcomes
+        except DATABASE_FAILURES:
+            raise  # the database itself failed: the run stops
+        except Exception:  # noqa: BLE001 - the faulty student is found by writing them one by one
+            savepoint.rollback()
+            ctx.catalogue.forget_created()
+            for snapshot in group:  # students created in the group are gone with it
+                if snapshot.student_number not in known:
+                    ctx.students.pop(snapshot.student_number, None)
+            return None
+
     def apply_one(self, ctx, snapshot):
-        """One student in its own savepoint; the error, or None."""
+        """One student in its own savepoint; the outcome, or the error."""
         ctx.catalogue.mark()
         savepoint = self.work.begin_nested()
         try:
@@ -241,6 +283,9 @@ class _Sync:
             raise  # the database itself failed: the run stops
         except Exception as exc:  # noqa: BLE001 - one student's failure is recorded, the run goes on
             return self._undo(ctx, snapshot, savepoint, exc)
+        return outcome
+
+    def succeeded(self, number, outcome):
         counts = self.counts
         if outcome.kind == CREATED:
             counts.created += 1
@@ -250,7 +295,17 @@ class _Sync:
             counts.unchanged += 1
         counts.cancelled += outcome.cancelled
         counts.contracts_updated += outcome.contracts_updated
-        return None
+        self.processed(number)
+
+    def failed(self, number, error):
+        self.counts.failed += 1
+        self.record(number, error)
+        self.processed(number)
+
+    def processed(self, number):
+        self.counts.processed += 1
+        self.done.append(number)
+        self.on_progress(self.counts.processed, self.counts.total)
 
     def _undo(self, ctx, snapshot, savepoint, exc):
         savepoint.rollback()

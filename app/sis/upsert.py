@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.contracts.models import SIGNED, Contract
 from app.people.models import Faculty, Programme, Registration, Student, utcnow
@@ -163,7 +164,8 @@ class StudentContext:
             return
         self._loaded.add(part)
         numbers = self.numbers[part * self.chunk:(part + 1) * self.chunk]
-        found = self.session.scalars(select(Student).where(Student.student_number.in_(numbers))).all()
+        found = self.session.scalars(select(Student).where(Student.student_number.in_(numbers))
+                                     .options(selectinload(Student.registrations))).all()
         for student in found:
             self.students[student.student_number] = student
         ids = [s.id for s in found]
@@ -233,7 +235,8 @@ def _upsert_identity(ctx, student, snapshot):
             values["directory_login"] = clip(snapshot.contact.directory_login, 100)
     if student is not None:
         return student, False, assign(student, **values)
-    student = Student(student_number=clip(snapshot.student_number, 16), **values)
+    # An empty list, not a lazy load: asking a new student's registrations would flush it and query.
+    student = Student(student_number=clip(snapshot.student_number, 16), registrations=[], **values)
     ctx.session.add(student)
     ctx.students[snapshot.student_number] = student
     return student, True, False

@@ -25,7 +25,6 @@ from app.catalog.models import (
     HourVolume,
     Remediation,
 )
-from app.catalog.sanitize import clean_html
 from app.catalog.service import current_settings
 from app.catalog.logo import MAX_LOGO_BYTES, image_type
 from app.extensions import db
@@ -44,6 +43,7 @@ from app.transfer.fields import (
     text,
 )
 from app.transfer.sections import DEACTIVATE, DELETE, Section, read_entry
+from app.ui.sanitize import clean_html
 
 FORMAT, VERSION = "conpere-settings", 1
 MAX_HOURS = Decimal(10000)

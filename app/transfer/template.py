@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.catalog.models import Accommodation, Remediation
 from app.contracts.labels import STATUS_LABELS
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED
-from app.documents.excel import safe_text
 from app.extensions import db
+from app.spreadsheet import safe_text
 
 
 @dataclass(frozen=True)

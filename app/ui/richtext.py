@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import TextAreaField
 
-from app.catalog.sanitize import clean_html
+from app.ui.sanitize import clean_html
 
 TRIX = "vendor/trix-2.1.19/"  # also named in conpere/widgets/form.html
 
@@ -80,7 +80,7 @@ class RichTextWidget:
 
 class RichTextField(TextAreaField):
     """HTML written with the editor. Views sanitise it when they save it (``clean_html``), and may
-    refuse it first with a validator that says why (``app.security.urls.web_links_only``)."""
+    refuse it first with a validator that says why (``app.ui.urls.web_links_only``)."""
 
     widget = RichTextWidget()
 

@@ -5,6 +5,7 @@ Students can be materialised (the demo, tests' edits) or built on demand from a 
 (student number → the programmes they are listed in) is kept.
 """
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
@@ -109,6 +110,9 @@ PROFILES = [("RO", "Réorientation"), ("SHN", "Sportif de haut niveau"), ("SAL",
             ("XX", "NE PLUS UTILISER - ancien profil")]
 
 
+BUILT = 256  # generated students kept built
+
+
 class Dataset:
     """The simulated university. Thread-safe for the simulator's request threads."""
 
@@ -118,7 +122,10 @@ class Dataset:
         self.programmes = {p.key: p for p in programmes}
         self._students = {s.number: s for s in students}
         self._generator = generator  # builds a SimStudent from a number, or None
-        self._lock = threading.Lock()
+        # Reentrant: edit() holds it while student() takes it again for the cache of built students.
+        self._lock = threading.RLock()
+        # The last students built: a client asks several operations about one student in a row.
+        self._built = OrderedDict()
         self.profiles = list(PROFILES)
         self.regimes = list(REGIMES)
 
@@ -127,7 +134,14 @@ class Dataset:
     def student(self, number):
         found = self._students.get(number)
         if found is None and self._generator is not None:
-            found = self._generator.build(number)
+            with self._lock:
+                found = self._built.get(number)
+            if found is None:
+                found = self._generator.build(number)
+                with self._lock:
+                    self._built[number] = found
+                    if len(self._built) > BUILT:
+                        self._built.popitem(last=False)
         return found
 
     def listed(self, keys, year):
@@ -166,6 +180,7 @@ class Dataset:
     def remove_student(self, number):
         with self._lock:
             self._students.pop(number, None)
+            self._built.pop(number, None)
             if self._generator is not None:
                 self._generator.forget(number)
 

@@ -143,7 +143,7 @@ def test_detu_assignment_offers_only_detus(login):
 
 def test_what_the_editor_writes_survives_the_sanitiser():
     """Trix's output (blocks in <div>, headings in <h2>, lists, links) is kept as written."""
-    from app.catalog.sanitize import clean_html
+    from app.ui.sanitize import clean_html
 
     trix = ('<div>Un <strong>texte</strong> <em>riche</em> avec un <a href="https://example.org">lien</a>.<br>Suite</div>'
             '<h2>Titre</h2><blockquote>Citation</blockquote><ul><li>un</li></ul><ol><li>deux</li></ol>')

@@ -94,7 +94,7 @@ def test_dates_in_lists_read_as_babel_writes_them(app):
     from flask import g
     from flask_babel import force_locale, format_datetime
 
-    from app.templating import DATETIME_PATTERN, datetime_text
+    from app.ui.display import DATETIME_PATTERN, datetime_text
 
     moments = [datetime(2026, 3, 29, 0, 30) + timedelta(minutes=45 * i) for i in range(8)]
     moments += [datetime(2026, 10, 25, 0, 15) + timedelta(minutes=40 * i) for i in range(8)]

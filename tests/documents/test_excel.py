@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.catalog.models import Accommodation, Settings
 from app.contracts.models import Contract, ContractAccommodation
 from app.documents import jobs
-from app.documents.excel import safe_text
 from app.extensions import db
 from app.people.models import Faculty, Programme
+from app.spreadsheet import safe_text
 from tests.conftest import contract_of
 from tests.documents.conftest import first, programme_id
 

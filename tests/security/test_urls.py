@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select, update
 
 from app.catalog.models import HelpText, Settings
-from app.catalog.sanitize import clean_html
 from app.extensions import db
-from app.security.urls import bad_links, is_web_url
+from app.ui.sanitize import clean_html
+from app.ui.urls import bad_links, is_web_url
 from tests.catalog.test_config_views import SETTINGS_FORM
 
 HOSTILE = ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",

@@ -4,11 +4,13 @@ import os
 
 import pytest
 import requests
+from flask import Config
 from zeep.exceptions import ExternalReferenceForbidden
 
 from app.sis.apogee.client import ApogeeClient, GuardedTransport
 from app.sis.apogee.settings import ApogeeSettings, wsdl_file_name
 from app.sis.interface import SisBadAnswer, SisNotConfigured, SisUnavailable
+from config import TestConfig
 from simulators.apogee.wsdl import write_folder
 from tests.sis.conftest import YEAR, make_sis
 
@@ -46,11 +48,19 @@ def test_one_key_per_service(sim):
         crossed.faculties()
 
 
+def configured(**values):
+    """The application's configuration (config.py, its defaults) with these values."""
+    config = Config(os.path.dirname(__file__))
+    config.from_object(TestConfig)
+    config.update(values)
+    return config
+
+
 def test_settings_from_the_configuration():
-    config = {"APOGEE_BASE_URL": "https://apogee.univ.fr/wsapogee/services/",
-              "APOGEE_SERVICE_URLS": {"EtudiantMetier": "https://gw.univ.fr/etudiantMetier"},
-              "APOGEE_EXTRA_HEADER": "X-Trace: conpere",
-              "APOGEE_SERVICE_HEADERS": {"EtudiantMetier": "X-Gravitee-Api-Key: k-etu", "InfosEtuMetier": ""}}
+    config = configured(APOGEE_BASE_URL="https://apogee.univ.fr/wsapogee/services/",
+                        APOGEE_SERVICE_URLS={"EtudiantMetier": "https://gw.univ.fr/etudiantMetier"},
+                        APOGEE_EXTRA_HEADER="X-Trace: conpere",
+                        APOGEE_SERVICE_HEADERS={"EtudiantMetier": "X-Gravitee-Api-Key: k-etu", "InfosEtuMetier": ""})
     settings = ApogeeSettings.from_config(config)
     assert settings.endpoint("EtudiantMetier") == "https://gw.univ.fr/etudiantMetier"
     assert settings.wsdl("EtudiantMetier") == "https://gw.univ.fr/etudiantMetier?wsdl"
@@ -69,7 +79,7 @@ def test_per_service_address_override(sim):
 
 
 def test_tls_verification_is_on_by_default():
-    settings = ApogeeSettings.from_config({"APOGEE_BASE_URL": "https://apogee.example/services/"})
+    settings = ApogeeSettings.from_config(configured(APOGEE_BASE_URL="https://apogee.example/services/"))
     assert settings.verify is True
     assert ApogeeClient(settings)._session("EtudiantMetier").verify is True
 

@@ -1,6 +1,7 @@
 """The sync against an in-memory system (tests/sis/fake.py): retries of the steps the run depends on,
 one hung student, the heartbeat, dead runs, requested runs. Fast: no HTTP, no XML."""
 import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.people.models import Student, utcnow
-from app.sis.interface import FacultyRecord, SisBadAnswer, SisFault, SisUnavailable
+from app.sis.interface import FacultyRecord, SisBadAnswer, SisFault, SisUnavailable, StudentContact
 from app.sis.models import FAILED, OK, PARTIAL, REQUESTED, RUNNING, SyncError, SyncRun
 from app.sis.runs import claim_requested, request_run
 from app.sis.sync import SyncOptions, SyncRefused, run_requested, run_sync
@@ -91,6 +92,23 @@ def test_each_student_failure_is_recorded_with_its_code_and_operation(app, fake)
     (error,) = stored(app, SyncError, SyncError.run_id == run.id)
     assert (error.student_number, error.code) == ("40000003", "bad-answer")
     assert "EtudiantMetier.recupererInfosAdmEtu_v4" in error.message
+
+
+def test_students_the_database_refuses_fail_alone_their_group_is_written(app, fake):
+    """Students are written a group at a time: a student whose data fails (in our code or in the
+    database, at the flush) is written again alone and fails alone; the others of the group are
+    written, each fully."""
+    assert sync(app, fake).created == 6
+    fake.snapshots["40000001"] = replace(fake.snapshots["40000001"], contact=StudentContact("new@etu.example", None))
+    no_code = replace(L1TEST, step_code=None)  # refused by the database (NOT NULL) at the flush
+    fake.snapshots["40000002"] = student("40000002", no_code, year=YEAR)
+    fake.snapshots["40000004"] = student("40000004", L2TEST, year=YEAR, arrangements=None)  # fails in our code
+    run = sync(app, fake)
+    assert (run.status, run.updated, run.failed, run.unchanged) == (PARTIAL, 1, 2, 3)
+    assert {e.student_number for e in stored(app, SyncError, SyncError.run_id == run.id)} == {"40000002", "40000004"}
+    (changed,) = stored(app, Student, Student.student_number == "40000001")
+    assert changed.email == "new@etu.example"
+    assert {s.student_number for s in stored(app, Student, Student.student_number.like("4%"))} == set(fake.snapshots)
 
 
 def test_one_hung_student_delays_only_themself(app, fake):

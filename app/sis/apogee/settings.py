@@ -74,12 +74,12 @@ class ApogeeSettings:
             wsdl_dir=text("APOGEE_WSDL_DIR"), wsdl_url=text("APOGEE_WSDL_URL"), user=text("APOGEE_USER"),
             password=text("APOGEE_PASSWORD"), extra_headers=parse_header(config.get("APOGEE_EXTRA_HEADER")),
             service_headers={k: parse_header(v) for k, v in per_service("APOGEE_SERVICE_HEADERS").items()},
-            verify=config.get("APOGEE_CA_BUNDLE") or config.get("APOGEE_VERIFY_TLS", True),
-            connect_timeout=float(config.get("APOGEE_CONNECT_TIMEOUT", 5)),
-            read_timeout=float(config.get("APOGEE_READ_TIMEOUT", 30)),
-            retries=int(config.get("APOGEE_RETRIES", 2)),
-            backoff=float(config.get("APOGEE_BACKOFF", 0.5)),
-            concurrency=max(1, int(config.get("APOGEE_CONCURRENCY", 8))),
+            verify=config.get("APOGEE_CA_BUNDLE") or config["APOGEE_VERIFY_TLS"],
+            connect_timeout=float(config["APOGEE_CONNECT_TIMEOUT"]),
+            read_timeout=float(config["APOGEE_READ_TIMEOUT"]),
+            retries=int(config["APOGEE_RETRIES"]),
+            backoff=float(config["APOGEE_BACKOFF"]),
+            concurrency=max(1, int(config["APOGEE_CONCURRENCY"])),
         )
         values.update(overrides)
         return cls(**values)

@@ -42,7 +42,7 @@ class PegaseSettings:
                   if config.get(key) not in (None, "")}
         values["api_urls"] = {api: config[f"PEGASE_{api.upper()}_URL"] for api in PATHS
                               if config.get(f"PEGASE_{api.upper()}_URL")}
-        values["verify"] = config.get("PEGASE_CA_BUNDLE") or config.get("PEGASE_VERIFY_TLS", True)
+        values["verify"] = config.get("PEGASE_CA_BUNDLE") or config["PEGASE_VERIFY_TLS"]
         values.update(overrides)
         return cls(**values)
 

@@ -80,7 +80,7 @@ def web_url_filter(value):
 
 
 def init_app(app):
-    from app.catalog.sanitize import clean_html
+    from app.ui.sanitize import clean_html
 
     app.jinja_env.filters["web_url"] = web_url_filter
     # Rich text written by referents, sanitised again at each rendering.

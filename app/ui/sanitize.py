@@ -1,7 +1,7 @@
 """Sanitising the rich text that referents write (charter, help bubbles)."""
 import nh3
 
-from app.security.urls import is_link_target
+from app.ui.urls import is_link_target
 
 # What the editor (Trix, app/ui/richtext.py) writes is kept: its blocks are <div>, its headings <h2>.
 ALLOWED_TAGS = {
