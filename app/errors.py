@@ -16,7 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from app.catalog.service import SettingsMissing
+from app.campaign import SettingsMissing
 
 log = logging.getLogger(__name__)
 

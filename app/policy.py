@@ -9,7 +9,7 @@ from sqlalchemy import and_, false, or_, select, true
 
 from app import roles as R
 from app.api.models import ServiceAccount, service_account_faculty
-from app.catalog.service import student_edits_open
+from app.campaign import student_edits_open
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
 from app.people.models import (
     DetuAssignment,

@@ -53,7 +53,7 @@ def live(contract, validated=None, signed=None):
 
 
 def _identity(contract):
-    from app.catalog.service import current_settings
+    from app.campaign import current_settings
 
     student, programme = contract.student, contract.programme
     return {

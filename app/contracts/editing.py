@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
 from app.catalog.models import Accommodation, Remediation
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts import forms
 from app.contracts.errors import Incomplete, NotAllowed, StaleContract
 from app.contracts.models import (

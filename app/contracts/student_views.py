@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app import policy
 from app.catalog.models import Accommodation
-from app.catalog.service import (
+from app.campaign import (
     campaign_for,
     current_settings,
     help_texts,

@@ -9,7 +9,7 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from app import policy
 from app import roles as R
-from app.catalog.service import current_year, help_texts, hour_volumes
+from app.campaign import current_year, help_texts, hour_volumes
 from app.contracts import changes, document, editing, forms, listing, loading, panels, workflow
 from app.contracts.bulk_views import BulkActions
 from app.contracts.datamodel import ContractInterface, VisibleContracts

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import policy
-from app.catalog.service import current_settings, student_edits_open
+from app.campaign import current_settings, student_edits_open
 from app.contracts import document, signals
 from app.contracts.errors import Incomplete, NotAllowed
 from app.contracts.models import (

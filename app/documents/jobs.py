@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.documents.excel import save_extraction
 from app.documents.names import ascii_slug
 from app.documents.scope import faculty_query

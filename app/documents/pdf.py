@@ -10,7 +10,7 @@ from flask_babel import format_decimal, get_locale
 from sqlalchemy import select
 
 from app.catalog.logo import image_type
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts import document, labels, loading
 from app.contracts.models import Contract
 from app.documents.names import ascii_slug

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app import academic_year
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch
 

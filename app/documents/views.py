@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.contracts.models import Contract
 from app.contracts.search import ContractSearch, visible_contracts_query
 from app.contracts.views import visible_contract_or_404

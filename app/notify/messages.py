@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts.labels import year_label
 from app.extensions import db
 from app.notify.mailer import valid_address

@@ -5,7 +5,7 @@ page. Messages only reach the outbox; the "outbox-send" job sends them.
 """
 import logging
 
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts import signals
 from app.extensions import db
 from app.notify import messages

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.catalog.service import campaign_for, current_settings
+from app.campaign import campaign_for, current_settings
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
 from app.extensions import db
 from app.notify import messages

@@ -200,7 +200,7 @@ def _reads(contract_ids):
 def pdf_of(data):
     from flask import render_template
 
-    from app.catalog.service import current_settings
+    from app.campaign import current_settings
     from app.documents.pdf_engine import html_to_pdf
     from app.privacy.reads import CHANNEL_LABELS
 

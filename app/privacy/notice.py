@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import policy
 from app import roles as R
-from app.catalog.service import current_settings, help_texts
+from app.campaign import current_settings, help_texts
 from app.extensions import db
 from app.privacy.models import NoticeSeen
 from app.security import current_impersonator

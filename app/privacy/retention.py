@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, update
 
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts.models import AdvanceCourse, Contract, ContractComment, ContractEvent
 from app.extensions import db
 from app.notify.models import Notification, OutboxMessage

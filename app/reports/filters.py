@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from app import academic_year, policy
 from app.catalog.models import Campaign
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.contracts.models import STATUSES, Contract
 from app.extensions import db
 from app.people.models import Faculty, Programme, Registration

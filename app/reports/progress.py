@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select, union_all
 
-from app.catalog.service import campaign_for
+from app.campaign import campaign_for
 from app.contracts.models import DRAFT, INITIAL, RETURNED, SIGNED, STATUSES, SUBMITTED, Contract, ContractEvent
 from app.extensions import db
 from app.people.models import Registration

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import policy
-from app.catalog.service import campaign_for, current_year
+from app.campaign import campaign_for, current_year
 from app.contracts.models import Contract
 from app.extensions import db
 from app.notify import messages

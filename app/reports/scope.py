@@ -10,7 +10,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Integer
 
 from app import policy
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts.models import Contract
 from app.people.models import Faculty, Programme, Registration
 from app.reports.tables import TEXT, Column

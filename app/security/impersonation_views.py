@@ -11,7 +11,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.extensions import db
 from app.people.models import Programme, Student
 from app.security import impersonation

@@ -4,7 +4,7 @@ A contract's second programme pre-filled "from Apogée" (``second_programme_from
 student's registrations until the contract is signed. What a student typed themselves is theirs:
 it is never overwritten. Signed contracts are never changed; contracts are never deleted.
 """
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.contracts.models import SIGNED
 
 FIELDS = ("second_programme_label", "second_programme_level", "second_programme_institution")

@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.catalog.service import SettingsMissing
+from app.campaign import SettingsMissing
 from app.cli import require_schema
 from app.transfer import contract_import, settings_file, template
 

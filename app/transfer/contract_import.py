@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from app import academic_year
 from app.catalog.models import Accommodation, Remediation
-from app.catalog.service import current_year
+from app.campaign import current_year
 from app.contracts import document
 from app.contracts.models import (
     DRAFT,

@@ -25,7 +25,7 @@ from app.catalog.models import (
     HourVolume,
     Remediation,
 )
-from app.catalog.service import current_settings
+from app.campaign import current_settings
 from app.catalog.logo import MAX_LOGO_BYTES, image_type
 from app.extensions import db
 from app.transfer import assignments

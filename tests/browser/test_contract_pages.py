@@ -168,7 +168,7 @@ def _badge(page):
 
 def test_the_student_page_from_a_contract(app, page):
     with app.app_context():
-        from app.catalog.service import current_year
+        from app.campaign import current_year
 
         year = current_year()
     pk = ids(app, Programme.step_code == "L2MATH", Contract.status == "signed", Contract.year == year)[0]

@@ -187,7 +187,7 @@ def test_a_detu_cannot_remind_detus_and_a_narrow_page_reminds_nobody(app, login,
 
 
 def test_the_dashboard_of_the_demo_counts_the_detus_programmes_only(app, login):
-    from app.catalog.service import current_year
+    from app.campaign import current_year
     from app.contracts.models import Contract
     from app.extensions import db
     from app.people.models import Programme

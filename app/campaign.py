@@ -1,4 +1,7 @@
-"""Reading the settings and the campaign: the rules other packages ask about."""
+"""Reading the settings and the campaign: the rules other packages ask about.
+
+Below the policy (which asks whether the campaign is open) and every package, above the catalogue's
+tables only; the catalogue's pages (app/catalog) edit them, and ask the policy who may."""
 from datetime import date
 
 from flask import g, has_request_context
