@@ -147,6 +147,10 @@ PAGES = [
     # The students' list has no order of its own: FAB asks for the first 25 rows as they come.
     Page("students (reference data) · referent", "referent", "/studentview/list/",
          ["SELECT student_number FROM student LIMIT 25", "SELECT COUNT(*) FROM student"]),
+    # Latest year first, as the page orders them.
+    Page("registrations (reference data) · referent", "referent", "/registrationview/list/",
+         ["SELECT s.student_number FROM registration r JOIN student s ON s.id = r.student_id "
+          "ORDER BY r.year DESC, r.id DESC LIMIT 25", "SELECT COUNT(*) FROM registration"]),
 ]
 
 

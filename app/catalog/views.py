@@ -3,7 +3,6 @@ import re
 
 from flask import flash, g, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import BooleanField, SelectField
@@ -21,6 +20,7 @@ from app.catalog.models import (
     Settings,
 )
 from app.extensions import db
+from app.ui.datamodel import ListInterface
 from app.ui.display import choice, in_language
 from app.ui.modelviews import ProjectModelView
 from app.ui.richtext import RichTextField
@@ -121,7 +121,7 @@ class ConfigView(ProjectModelView):
 
 
 class SettingsView(ConfigView):
-    datamodel = SQLAInterface(Settings)
+    datamodel = ListInterface(Settings)
     include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     list_title = show_title = _l("General settings")
@@ -207,7 +207,7 @@ class SettingsView(ConfigView):
 
 
 class CampaignView(ConfigView):
-    datamodel = SQLAInterface(Campaign)
+    datamodel = ListInterface(Campaign)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title, show_title = _l("Campaigns"), _l("Campaign")
     add_title, edit_title = _l("New campaign"), _l("Change the campaign")
@@ -220,7 +220,7 @@ class CampaignView(ConfigView):
 class AccommodationView(ConfigView):
     """The catalogue of specific needs: labels editable, entries deactivated, never added or deleted."""
 
-    datamodel = SQLAInterface(Accommodation)
+    datamodel = ListInterface(Accommodation)
     include_route_methods = {"list", "show", "edit", "action_post"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     method_permission_name = {"activate": "edit", "deactivate": "edit"}
@@ -275,7 +275,7 @@ class AccommodationView(ConfigView):
 
 
 class RemediationView(ConfigView):
-    datamodel = SQLAInterface(Remediation)
+    datamodel = ListInterface(Remediation)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title, show_title = _l("Remediations"), _l("Remediation")
     add_title, edit_title = _l("New remediation"), _l("Change the remediation")
@@ -293,7 +293,7 @@ class RemediationView(ConfigView):
 
 
 class HourVolumeView(ConfigView):
-    datamodel = SQLAInterface(HourVolume)
+    datamodel = ListInterface(HourVolume)
     include_route_methods = {"list", "show", "add", "edit", "delete"}
     list_title, show_title = _l("Hour volumes"), _l("Hour volume")
     add_title, edit_title = _l("New hour volume"), _l("Change the hour volume")
@@ -304,7 +304,7 @@ class HourVolumeView(ConfigView):
 
 
 class HelpTextView(ConfigView):
-    datamodel = SQLAInterface(HelpText)
+    datamodel = ListInterface(HelpText)
     include_route_methods = {"list", "show", "edit"}
     base_permissions = ["can_list", "can_show", "can_edit"]
     list_title, show_title, edit_title = _l("Help texts"), _l("Help text"), _l("Change the help text")

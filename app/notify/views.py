@@ -1,13 +1,13 @@
 """The outbox as admins see it: every message with its status and last error, and a retry action."""
 from flask import abort, flash, g, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from app import policy
 from app.notify import outbox
 from app.notify.models import FAILED, PENDING, SENT, OutboxMessage
+from app.ui.datamodel import ListInterface
 from app.ui.display import choice
 from app.ui.modelviews import ProjectModelView
 
@@ -25,7 +25,7 @@ LANGUAGES = {"fr": _l("French"), "en": _l("English")}
 
 
 class OutboxView(ProjectModelView):
-    datamodel = SQLAInterface(OutboxMessage)
+    datamodel = ListInterface(OutboxMessage)
     include_route_methods = {"list", "show", "action_post"}
     base_permissions = ["can_list", "can_show", "can_retry"]
     list_title, show_title = _l("E-mail outbox"), _l("E-mail")

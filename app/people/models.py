@@ -145,13 +145,15 @@ class Registration(Model):
         # The contract list's « régime » and « repeating » filters (and the régimes it offers).
         Index("ix_registration_regime", "regime_code", "regime_label"),
         Index("ix_registration_is_repeating", "is_repeating"),
+        # The referents' list shows the latest year first (year, then id): read in the index's order.
+        Index("ix_registration_year_id", "year", "id"),
     )
     id = Column(Integer, primary_key=True)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
     student = relationship("Student", back_populates="registrations", lazy="joined")
     programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
     programme = relationship("Programme", lazy="joined")
-    year = Column(Integer, nullable=False, index=True)
+    year = Column(Integer, nullable=False)
     is_primary = Column(Boolean, nullable=False, default=True)
     profile_code = Column(String(16))
     regime_code = Column(String(8))

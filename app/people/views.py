@@ -1,7 +1,6 @@
 """Referents' pages on the data from Apogée (read-only lists) and on the three assignments."""
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterNotStartsWith
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import StringField
@@ -10,6 +9,7 @@ from wtforms.validators import ValidationError
 from app import policy
 from app import roles as R
 from app.extensions import db
+from app.ui.datamodel import ListInterface
 from app.ui.modelviews import ProjectModelView, ReadOnlyModelView
 from app.people.models import (
     ANONYMOUS_PREFIX,
@@ -55,7 +55,7 @@ LABELS = {
 
 
 class FacultyView(ReadOnlyModelView):
-    datamodel = SQLAInterface(Faculty)
+    datamodel = ListInterface(Faculty)
     list_title, show_title = _l("Faculties"), _l("Faculty")
     list_columns = show_columns = ["code", "label", "active"]
     search_columns = ["code", "label", "active"]
@@ -63,7 +63,7 @@ class FacultyView(ReadOnlyModelView):
 
 
 class ProgrammeView(ReadOnlyModelView):
-    datamodel = SQLAInterface(Programme)
+    datamodel = ListInterface(Programme)
     list_title, show_title = _l("Programmes"), _l("Programme")
     list_columns = ["step_code", "step_version", "label", "diploma_type", "level", "faculty.label", "active"]
     show_columns = ["step_code", "step_version", "label", "diploma_code", "diploma_type", "level", "faculty", "active"]
@@ -72,7 +72,7 @@ class ProgrammeView(ReadOnlyModelView):
 
 
 class StudentView(ReadOnlyModelView):
-    datamodel = SQLAInterface(Student)
+    datamodel = ListInterface(Student)
     list_title, show_title = _l("Students"), _l("Student")
     list_columns = ["student_number", "last_name", "first_name", "email"]
     show_columns = ["student_number", "ine", "last_name", "first_name", "birth_date", "email", "directory_login"]
@@ -83,7 +83,7 @@ class StudentView(ReadOnlyModelView):
 
 
 class RegistrationView(ReadOnlyModelView):
-    datamodel = SQLAInterface(Registration)
+    datamodel = ListInterface(Registration)
     list_title, show_title = _l("Registrations"), _l("Registration")
     base_order = ("year", "desc")
     list_columns = ["year", "student", "programme", "is_primary", "profile_code", "regime_label", "is_repeating", "is_cancelled"]
@@ -144,7 +144,7 @@ class AssignmentView(ProjectModelView):
 
 
 class DetuAssignmentView(AssignmentView):
-    datamodel = SQLAInterface(DetuAssignment)
+    datamodel = ListInterface(DetuAssignment)
     role, target = R.DETU, "programme"
     search_columns = ["user", "programme"]
     list_title, show_title = _l("Directors of studies"), _l("Director of studies")
@@ -152,7 +152,7 @@ class DetuAssignmentView(AssignmentView):
 
 
 class TeacherAssignmentView(AssignmentView):
-    datamodel = SQLAInterface(TeacherAssignment)
+    datamodel = ListInterface(TeacherAssignment)
     role, target = R.TEACHER, "student"
     search_columns = ["user", "student"]
     related_search_columns = {"student": ["student_number", "last_name", "first_name"]}
@@ -163,7 +163,7 @@ class TeacherAssignmentView(AssignmentView):
 
 
 class RegistrarAssignmentView(AssignmentView):
-    datamodel = SQLAInterface(RegistrarAssignment)
+    datamodel = ListInterface(RegistrarAssignment)
     role, target = R.REGISTRAR, "faculty"
     search_columns = ["user", "faculty"]
     list_title, show_title = _l("Student offices"), _l("Student office")

@@ -4,7 +4,6 @@ import re
 
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -15,6 +14,7 @@ from app.extensions import db
 from app.sis import REQUESTS_JOB
 from app.sis.models import FAILED, RUNNING, SyncError, SyncRun
 from app.sis.runs import SyncOptions, SyncRefused, current_activity, request_run
+from app.ui.datamodel import ListInterface
 from app.ui.display import choice
 from app.ui.modelviews import ProjectModelView
 
@@ -90,7 +90,7 @@ def parse_start_form(form):
 
 
 class SyncRunView(ProjectModelView):
-    datamodel = SQLAInterface(SyncRun)
+    datamodel = ListInterface(SyncRun)
     include_route_methods = {"list", "start"}
     base_permissions = ["can_list", "can_start"]
     list_template = "sis/runs_list.html"
@@ -144,7 +144,7 @@ class SyncRunView(ProjectModelView):
 
 
 class SyncErrorView(ProjectModelView):
-    datamodel = SQLAInterface(SyncError)
+    datamodel = ListInterface(SyncError)
     include_route_methods = {"list"}
     base_permissions = ["can_list"]
     list_title = _l("Apogée sync errors")
