@@ -1,7 +1,7 @@
 """Helpers of the staff page tests: contract ids in a page, in the database, and the list's arguments."""
 import re
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.contracts.models import Contract
 from app.extensions import db
@@ -45,3 +45,21 @@ def listed(client, **args):
 
 def submitted_l1math(app):
     return one_contract(app, Programme.step_code == "L1MATH", Contract.status == "submitted")
+
+
+def statements_of(app, client, url):
+    """The SQL statements one request of ``client`` to ``url`` runs (it must answer 200), and its page."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return statements, response.get_data(as_text=True)

@@ -5,14 +5,13 @@ kept per process (they are code); the search form's choices are kept a minute (`
 None of it may delay a change of access: these tests change roles and assignments between two
 pages of the same signed-in client.
 """
-import sqlalchemy as sa
 from sqlalchemy import delete, select
 
 from app import roles as R
 from app.contracts.late_cache import LateCache
 from app.extensions import db
 from app.people.models import DetuAssignment, Programme
-from tests.contracts.staff import list_page, listed, scoped_ids
+from tests.contracts.staff import list_page, listed, scoped_ids, statements_of
 
 
 def _set_roles(app, username, names):
@@ -57,12 +56,8 @@ def _programme_choices(page):
 def test_the_session_user_and_roles_are_one_statement(app, login):
     client = login("teacher")
     client.get("/contracts/list/")
-    with app.app_context():
-        statements = []
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     for _ in range(2):  # the same count each time: nothing is read lazily on some pages only
-        statements.clear()
-        assert client.get("/contracts/list/").status_code == 200
+        statements, _ = statements_of(app, client, "/contracts/list/")
         reads_of_users = [s for s in statements if "ab_user" in s.split("WHERE")[0] or "ab_role" in s.split("WHERE")[0]]
         assert len(reads_of_users) == 1, reads_of_users
         assert len(statements) == 3  # the session with its user and roles, the settings, the page
@@ -149,10 +144,7 @@ def test_the_student_form_reads_the_campaign_and_help_texts_once(app, login):
     """The form, the policy's checks and the privacy notice all ask for them: one statement each."""
     client = login("student")
     client.get("/my/contract/")
-    with app.app_context():
-        statements = []
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    page = client.get("/my/contract/")
-    assert page.status_code == 200 and 'name="version"' in page.get_data(as_text=True)
+    statements, page = statements_of(app, client, "/my/contract/")
+    assert 'name="version"' in page
     assert sum("FROM campaign" in s for s in statements) == 1
     assert sum("FROM help_text" in s for s in statements) == 1

@@ -3,13 +3,13 @@ and a constant, small number of SQL statements per page."""
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.catalog.models import Settings
 from app.contracts.models import Contract
 from app.extensions import db
 from app.people.models import Faculty, Programme, Registration, Student
-from tests.contracts.staff import PAGE, ids_in, list_page, listed, scoped_ids
+from tests.contracts.staff import PAGE, ids_in, list_page, listed, scoped_ids, statements_of
 
 
 def current_year(app):
@@ -127,34 +127,18 @@ def test_programme_choices_are_those_of_the_users_contracts(login):
     assert "L1MATH" in choices and "L2MATH" in choices and "L3MATH" not in choices
 
 
-def count_statements(app, client, url):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return statements
-
-
 @pytest.mark.parametrize("username", ["detu", "referent"])
 def test_a_page_costs_a_few_statements_whatever_its_size_or_depth(app, login, username):
     client = login(username)
     counts = set()
     for args in (f"psize_{PAGE}=5", f"psize_{PAGE}=60", f"psize_{PAGE}=5&page_{PAGE}=2", "q=martin&year=all",
                  "status=submitted&faculty=1"):
-        counts.add(len(count_statements(app, client, f"/contracts/list/?{args}")))
+        counts.add(len(statements_of(app, client, f"/contracts/list/?{args}")[0]))
     assert len(counts) == 1 and counts.pop() <= 8
 
 
 def test_the_page_query_joins_only_what_it_shows(app, login):
-    statements = count_statements(app, login("detu"), f"/contracts/list/?psize_{PAGE}=20")
+    statements, _ = statements_of(app, login("detu"), f"/contracts/list/?psize_{PAGE}=20")
     page_query = next(s for s in statements if "count(" in s.lower() and "contract" in s)
     assert "ab_user" not in page_query  # neither the student's account nor the signer
     assert "contract_accommodation" not in page_query
