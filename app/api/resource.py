@@ -44,7 +44,7 @@ def number(value):
 
 def _programme(step_code, step_version, label, level, faculty_code, faculty_label):
     return {
-        "code": f"{step_code}-{step_version}", "step_code": step_code, "step_version": step_version,
+        "code": Programme.code_of(step_code, step_version), "step_code": step_code, "step_version": step_version,
         "label": label, "level": level, "faculty": {"code": faculty_code, "label": faculty_label},
     }
 

@@ -18,7 +18,7 @@ from sqlalchemy import String, cast, func, literal, select, tuple_, union_all
 from app import policy
 from app import roles as R
 from app.catalog.models import Accommodation
-from app.contracts import late_cache, loading
+from app.contracts import late_cache
 from app.contracts.models import Contract
 from app.extensions import db
 from app.people.models import (
@@ -50,12 +50,18 @@ SORTS = {
     "updated_at": Sort((Contract.updated_at,)),
 }
 DEFAULT_SORT = ("student_name", "asc")
+# What a row prints, as plain columns: contract objects would cost more to build than the page's SQL.
+ROW_COLUMNS = (
+    Contract.id, Student.student_number, Student.last_name, Student.first_name, Programme.step_code,
+    Programme.step_version, Contract.year, Contract.kind, Contract.status, Contract.updated_at,
+    Registration.is_repeating,
+)
 _JOINS = {Student: Student.id == Contract.student_id, Programme: Programme.id == Contract.programme_id}
 
 
 @dataclass
 class Page:
-    rows: list
+    rows: list  # ROW_COLUMNS, by name: row.id, row.last_name…
     count: int  # exact, unless ``capped`` (then: more than COUNT_CAP)
     capped: bool
     number: int  # 0-based, as Flask-AppBuilder counts pages
@@ -131,21 +137,24 @@ def fetch_page(user, search, order=DEFAULT_SORT, number=0, size=50, after=None, 
     picked = _picked_ids(matching, window)
     # The capped count rides along as an uncorrelated scalar subquery: evaluated once.
     capped_count = select(func.count()).select_from(matching.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
-    key_columns = [picked.c[f"k{i}"] for i in range(len(window.sort.columns))] + [picked.c.id]
+    key_columns = [picked.c[f"k{i}"] for i in range(len(window.sort.columns))] + [picked.c.id.label("key_id")]
     result = db.session.execute(
-        select(Contract, capped_count, *key_columns)
+        select(*ROW_COLUMNS, capped_count.label("total"), *key_columns)
         .join(picked, picked.c.id == Contract.id)
-        .options(*loading.list_row())
+        .join(Student, Student.id == Contract.student_id)
+        .join(Programme, Programme.id == Contract.programme_id)
+        .outerjoin(Registration, Registration.id == Contract.registration_id)
         .order_by(*(c.asc() if window.direction == "asc" else c.desc() for c in key_columns))
     ).all()
     more = len(result) > window.size
     if more:
         result = result[1:] if window.backwards else result[:window.size]
-    count = result[0][1] if result else _count_without_rows(capped_count, window)
-    page = Page(rows=[row[0] for row in result], count=min(count, COUNT_CAP + 1), capped=count > COUNT_CAP,
+    count = result[0].total if result else _count_without_rows(capped_count, window)
+    page = Page(rows=result, count=min(count, COUNT_CAP + 1), capped=count > COUNT_CAP,
                 number=number, size=window.size, ignored=ignored)
     if result:
-        _set_cursors(page, window, [row[2:] for row in (result[0], result[-1])], more)
+        keys = len(ROW_COLUMNS) + 1
+        _set_cursors(page, window, [row[keys:] for row in (result[0], result[-1])], more)
     return page
 
 

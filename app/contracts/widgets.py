@@ -7,6 +7,7 @@ from flask import render_template
 from flask_appbuilder.widgets import ListWidget, RenderTemplateWidget, SearchWidget, ShowWidget
 
 from app.contracts import labels
+from app.people.models import Programme
 from app.ui.display import datetime_formatter
 
 
@@ -27,19 +28,16 @@ class ContractListWidget(_InPageContext, ListWidget):
         return super().__call__(cells=self.cells(contracts), **kwargs)
 
     @staticmethod
-    def cells(contracts):
+    def cells(rows):
         """What each row shows, as text: (id, student number, name, repeating, programme, year, kind,
         status, status label, last change). One pass in Python costs less than attribute lookups,
-        label lookups and date formatting done cell by cell in the template."""
+        label lookups and date formatting done cell by cell in the template.
+        ``rows``: the list's rows (``listing.ROW_COLUMNS``)."""
         kinds, statuses = labels.translated(labels.KIND_LABELS), labels.translated(labels.STATUS_LABELS)
         when = datetime_formatter()
-        rows = []
-        for c in contracts:
-            student, registration = c.student, c.registration
-            rows.append((c.id, student.student_number, f"{student.last_name} {student.first_name}",
-                         registration is not None and registration.is_repeating, c.programme.code,
-                         labels.year_label(c.year), kinds[c.kind], c.status, statuses[c.status], when(c.updated_at)))
-        return rows
+        return [(r.id, r.student_number, f"{r.last_name} {r.first_name}", bool(r.is_repeating),
+                 Programme.code_of(r.step_code, r.step_version), labels.year_label(r.year), kinds[r.kind], r.status,
+                 statuses[r.status], when(r.updated_at)) for r in rows]
 
 
 class ContractSearchWidget(_InPageContext, SearchWidget):

@@ -190,7 +190,7 @@ class _Formatter:
         number, last_name, first_name = t(number), t(last_name), t(first_name)
         programme = (step_code, step_version, programme_label, faculty_code)
         if programme not in self.programmes:  # a few programmes for thousands of rows
-            self.programmes[programme] = (t(f"{step_code}-{step_version}"), t(programme_label), t(faculty_code))
+            self.programmes[programme] = (t(Programme.code_of(step_code, step_version)), t(programme_label), t(faculty_code))
         programme_code, programme_label, faculty_code = self.programmes[programme]
         status_label = self.status.get(status, status)
         common = [cid, number, last_name, first_name, faculty_code, programme_code, year, status_label]

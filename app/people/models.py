@@ -60,7 +60,11 @@ class Programme(Model):
     @property
     def code(self):
         """The VET as Apogée writes it in files and URLs: ``L1MATH-101``."""
-        return f"{self.step_code}-{self.step_version}"
+        return self.code_of(self.step_code, self.step_version)
+
+    @staticmethod
+    def code_of(step_code, step_version):
+        return f"{step_code}-{step_version}"
 
     @property
     def level_label(self):

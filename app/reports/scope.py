@@ -65,7 +65,7 @@ def join_programme(query, programme_column, base=None):
 
 def programme_label(row):
     """« L1MATH-101 Licence 1 Mathématiques » from the PROGRAMME_COLUMNS of a row."""
-    return f"{row.step_code}-{row.step_version} {row.label}"
+    return f"{Programme.code_of(row.step_code, row.step_version)} {row.label}"
 
 
 # How a report's table shows them: the faculty's code, then the programme.
