@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.orm import deferred
 
 GAP_YEAR_CHOICES = ("none", "semester", "year")  # Pégase: SANS | SEMESTRE | ANNEE
 DIPLOMA_TYPE_PATTERN = r"[A-Za-z0-9_]{1,10}"  # one Apogée diploma type code of Settings.diploma_types
@@ -39,7 +40,7 @@ class Settings(Model):
     # Notifications and documents: "immediate" or "digest" (one daily e-mail per DETU).
     detu_notification = Column(String(16), nullable=False, default="immediate", server_default="immediate")
     reminder_days = Column(Integer, default=7, server_default="7")  # before the campaign closes; empty = none
-    logo = Column(LargeBinary)  # PNG or JPEG printed on the contract PDF
+    logo = deferred(Column(LargeBinary))  # PNG or JPEG printed on the contract PDF; read only there
     # Data protection (app.privacy): contracts are kept in full this many years after their academic
     # year, then anonymised; the log of staff reads is kept this many months; a student no longer
     # registered, this many years after their last registration's year; the other personal logs

@@ -1,4 +1,4 @@
-"""Answers a page may show up to a minute late: the staff list's search choices.
+"""Answers a page may show up to a minute late: the staff list's search choices and default year.
 
 Each web process keeps them for ``TTL`` seconds, per user and roles, so a list page does not ask the
 database for its form's choices each time (a statement costing about what a light page's rows cost).

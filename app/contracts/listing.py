@@ -17,7 +17,8 @@ from sqlalchemy import String, cast, func, literal, select, tuple_, union_all
 
 from app import policy
 from app import roles as R
-from app.catalog.models import Accommodation
+from app.campaign import current_year
+from app.catalog.models import Accommodation, Settings
 from app.contracts import late_cache
 from app.contracts.models import Contract
 from app.extensions import db
@@ -286,6 +287,16 @@ def filter_options(user):
 
 late_cache.drop_on_change((Programme, Faculty, Accommodation, Contract, Registration, DetuAssignment, TeacherAssignment,
                            RegistrarAssignment))
+
+
+def default_year():
+    """The year the list shows when none is asked for: the campaign's, kept a minute per process
+    (``late_cache``; the settings' page drops it at once in its own process). A default only: the
+    rows always come through the policy."""
+    return late_cache.of_app(current_app, "default_year").get("year", current_year)
+
+
+late_cache.drop_on_change((Settings,))
 
 
 def cached_filter_options(user):

@@ -9,7 +9,7 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from app import policy
 from app import roles as R
-from app.campaign import current_year, help_texts, hour_volumes
+from app.campaign import help_texts, hour_volumes
 from app.contracts import changes, document, editing, forms, listing, loading, panels, workflow
 from app.contracts.bulk_views import BulkActions
 from app.contracts.datamodel import ContractInterface, VisibleContracts
@@ -105,7 +105,7 @@ class ContractsView(BulkActions, ModelView):
 
     def _list(self, **kwargs):
         name, args = self.__class__.__name__, request.args
-        search = ContractSearch.from_args(args, default_year=current_year())
+        search = ContractSearch.from_args(args, default_year=listing.default_year())
         order = (args.get(f"_oc_{name}") or listing.DEFAULT_SORT[0], args.get(f"_od_{name}") or listing.DEFAULT_SORT[1])
         page = listing.fetch_page(
             g.user, search, order,

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app, session
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.people.models import utcnow
@@ -50,8 +50,10 @@ def start_web(user, sso_ticket=None):
 def with_roles(user=None):
     """Loader options: a user with their roles and their groups' roles, in the same statement
     (FAB's permission checks read them at every request; lazily, that is two more statements).
-    ``user``: the relationship that leads to the user, when the statement reads something else."""
-    from flask_appbuilder.security.sqla.models import Group, User
+    ``user``: the relationship that leads to the user, when the statement reads something else.
+    Only the columns a page uses are read: the password hash and the login counters load on the
+    rare page that asks for them (one statement more there, and fewer columns on every request)."""
+    from flask_appbuilder.security.sqla.models import Group, Role, User
 
     def path(*attributes):
         chain = joinedload(user) if user is not None else None
@@ -59,7 +61,13 @@ def with_roles(user=None):
             chain = chain.joinedload(attribute) if chain is not None else joinedload(attribute)
         return chain
 
-    return path(User.roles), path(User.groups, Group.roles)
+    shown = (User.first_name, User.last_name, User.username, User.email, User.active)
+    return (
+        path().load_only(*shown) if user is not None else load_only(*shown),
+        path(User.roles).load_only(Role.name),
+        path(User.groups).load_only(Group.name),
+        path(User.groups, Group.roles).load_only(Role.name),
+    )
 
 
 def find(token):
@@ -68,7 +76,9 @@ def find(token):
     if not token:
         return None
     return db.session.scalars(
-        select(UserSession).where(UserSession.token_hash == _hash(token)).options(*with_roles(UserSession.user))
+        select(UserSession).where(UserSession.token_hash == _hash(token))
+        .options(load_only(UserSession.user_id, UserSession.kind, UserSession.last_seen_at, UserSession.expires_at,
+                           UserSession.ended_at), *with_roles(UserSession.user))
     ).unique().first()
 
 

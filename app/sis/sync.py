@@ -193,7 +193,7 @@ class _Sync:
         for programme, listing, error in listings:
             if error is not None:
                 self.step_errors += 1
-                self.record(None, error, prefix=f"{programme.code}: ")
+                self.record(None, error, prefix=f"{programme.step_code}-{programme.step_version}: ")
                 continue
             numbers.update(s.student_number for s in listing)
         keys = {p.key for p in programmes}

@@ -1,6 +1,6 @@
 """What a staff page reads at each request, and what it may keep: access changes count at once.
 
-The session, its user and their roles come in one statement; FAB's answers for builtin roles are
+The session, its user and their roles come in one statement; the list's default year is kept a minute; FAB's answers for builtin roles are
 kept per process (they are code); the search form's choices are kept a minute (``late_cache``).
 None of it may delay a change of access: these tests change roles and assignments between two
 pages of the same signed-in client.
@@ -8,8 +8,10 @@ pages of the same signed-in client.
 from sqlalchemy import delete, select
 
 from app import roles as R
+from app.catalog.models import Settings
 from app.contracts.late_cache import LateCache
 from app.extensions import db
+from app.contracts.models import Contract
 from app.people.models import DetuAssignment, Programme
 from tests.contracts.staff import list_page, listed, scoped_ids, statements_of
 
@@ -60,7 +62,21 @@ def test_the_session_user_and_roles_are_one_statement(app, login):
         statements, _ = statements_of(app, client, "/contracts/list/")
         reads_of_users = [s for s in statements if "ab_user" in s.split("WHERE")[0] or "ab_role" in s.split("WHERE")[0]]
         assert len(reads_of_users) == 1, reads_of_users
-        assert len(statements) == 3  # the session with its user and roles, the settings, the page
+        assert len(statements) == 2  # the session with its user and roles, the page (its default year is kept)
+
+
+def test_the_default_year_follows_the_settings_at_the_next_page(app, login):
+    """The list's default year is kept a minute per process, but a change of the settings drops it."""
+    client = login("counsellor")
+    with app.app_context():
+        settings = db.session.get(Settings, 1)
+        current, years = settings.current_year, set(db.session.scalars(select(Contract.year)))
+    other = max(years - {current})
+    assert listed(client, year=None) == scoped_ids(app, Contract.year == current)
+    with app.app_context():
+        db.session.get(Settings, 1).current_year = other
+        db.session.commit()
+    assert listed(client, year=None) == scoped_ids(app, Contract.year == other)
 
 
 def test_a_late_cache_keeps_a_value_for_its_time_to_live_only():
