@@ -13,8 +13,8 @@ def create_app(config_object=None, overrides=None):
     # Imported here, not above: the domain packages import ``app`` itself.
     from flask_appbuilder import AppBuilder
 
-    from app import (api, catalog, cli, contracts, documents, errors, jobs, notify, people, privacy, reports,
-                     security, sis, templating, transfer, ui)
+    from app import (api, catalog, cli, contracts, database, documents, errors, jobs, notify, people, privacy,
+                     reports, security, sis, templating, transfer, ui)
     from app.extensions import csrf, db, migrate
     from app.home import HomeView
     from config import INSTANCE_DIR, check_production, config_from_env
@@ -27,6 +27,7 @@ def create_app(config_object=None, overrides=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     # Roles live in code (app/roles.py): the security manager hands them to FAB (create_builtin_roles).

@@ -228,6 +228,9 @@ def _used(sql, params):
     return {k: v for k, v in params.items() if f":{k}" in sql}
 
 
+WARM_UPS = 12
+
+
 def measure(app, engine, counter, page, ctx, repeat, clients):
     user = page.user.format(**ctx)
     if user not in clients:
@@ -240,7 +243,10 @@ def measure(app, engine, counter, page, ctx, repeat, clients):
         params.update(after_last=ctx[f"last_{user_}_{number}"], after_first=ctx[f"after_first_{user_}_{number}"],
                       after_id=ctx[f"after_id_{user_}_{number}"])
     app_times, raw_times = [], []
-    for attempt in range(repeat + 2):  # two warm-ups: caches, the first compile of each statement
+    # Warm-ups, as a running server is warm: caches, the first compile of each statement, and the
+    # statements psycopg prepares from their fifth run on a connection (page and raw SQL alike;
+    # PostgreSQL settles on a plan for a prepared statement after five more).
+    for attempt in range(repeat + WARM_UPS):
         counter.count = 0
         started = time.perf_counter()
         response = client.get(url)
@@ -253,7 +259,7 @@ def measure(app, engine, counter, page, ctx, repeat, clients):
     if response.status_code != 200:
         raise SystemExit(f"pages: {page.name}: {url} answered {response.status_code}")
     missing = [str(row[0]) for row in rows if str(row[0]) not in body]
-    page_ms, raw_ms = statistics.median(app_times[2:]) * 1000, statistics.median(raw_times[2:]) * 1000
+    page_ms, raw_ms = statistics.median(app_times[WARM_UPS:]) * 1000, statistics.median(raw_times[WARM_UPS:]) * 1000
     return dict(name=page.name, url=url, page_ms=page_ms, raw_ms=raw_ms, ratio=page_ms / raw_ms,
                 statements=count, raw_statements=len(statements), kb=len(body.encode()) / 1024,
                 rows=len(rows), missing=missing)

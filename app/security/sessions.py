@@ -6,6 +6,7 @@ every web node at once, and a copied cookie is refused afterwards. Two lifetimes
 ``PERMANENT_SESSION_LIFETIME`` without activity (idle) and ``SESSION_ABSOLUTE_LIFETIME`` since
 the login, whatever the activity. API sessions last as long as their refresh token.
 """
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -47,6 +48,7 @@ def start_web(user, sso_ticket=None):
     session[SESSION_KEY] = start(user, WEB, sso_ticket=sso_ticket)
 
 
+@functools.cache  # loader options are immutable: built once, not at every request
 def with_roles(user=None):
     """Loader options: a user with their roles and their groups' roles, in the same statement
     (FAB's permission checks read them at every request; lazily, that is two more statements).
@@ -77,9 +79,15 @@ def find(token):
         return None
     return db.session.scalars(
         select(UserSession).where(UserSession.token_hash == _hash(token))
-        .options(load_only(UserSession.user_id, UserSession.kind, UserSession.last_seen_at, UserSession.expires_at,
-                           UserSession.ended_at), *with_roles(UserSession.user))
+        .options(*_session_with_user())
     ).unique().first()
+
+
+@functools.cache
+def _session_with_user():
+    live = load_only(UserSession.user_id, UserSession.kind, UserSession.last_seen_at, UserSession.expires_at,
+                     UserSession.ended_at)
+    return (live, *with_roles(UserSession.user))
 
 
 def live(token, user_id, kind):

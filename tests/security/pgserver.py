@@ -25,6 +25,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+@contextmanager
+def own_or_skip():
+    """A started cluster of the test's own, or the test skips and says how to install PostgreSQL."""
+    import pytest
+
+    if binaries() is None:
+        pytest.skip(f"PostgreSQL is not installed: {INSTALL}")
+    with PostgresServer.temporary() as server:
+        yield server
+
+
 class PostgresServer:
     def __init__(self, directory):
         self.bin = binaries()

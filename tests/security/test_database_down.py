@@ -42,9 +42,7 @@ def test_the_page_is_french_by_default():
 
 @pytest.fixture(scope="module")
 def own_postgres():
-    if pgserver.binaries() is None:
-        pytest.skip(f"PostgreSQL is not installed: {pgserver.INSTALL}")
-    with pgserver.PostgresServer.temporary() as server:
+    with pgserver.own_or_skip() as server:
         yield server
 
 

@@ -27,9 +27,7 @@ def _port():
 
 @pytest.fixture(scope="module")
 def database():
-    if pgserver.binaries() is None:
-        pytest.skip(f"PostgreSQL is not installed: {pgserver.INSTALL}")
-    with pgserver.PostgresServer.temporary() as server:
+    with pgserver.own_or_skip() as server:
         migrate_and_seed(make_app(server.url))
         yield server.url
 
