@@ -5,7 +5,7 @@ tables only; the catalogue's pages (app/catalog) edit them, and ask the policy w
 from datetime import date
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.catalog.models import Campaign, HelpText, HourVolume, Settings
 from app.extensions import db
@@ -16,7 +16,9 @@ class SettingsMissing(RuntimeError):
 
 
 def current_settings():
-    settings = db.session.get(Settings, 1)
+    # Once per request: nothing else holds the row, so the session's identity map (weak) lets it
+    # go between two callers, and each asked the database again (a dashboard read it four times).
+    settings = _once_per_request("settings", lambda: db.session.get(Settings, 1))
     if settings is None:
         raise SettingsMissing("The settings are missing: run 'flask --app run seed' first.")
     return settings
@@ -29,13 +31,19 @@ def current_year():
 def _once_per_request(key, read):
     """``read()`` once per request: the parts of one page (the form, the policy's checks, the privacy
     notice) ask for the same campaign and help texts, each a statement of its own otherwise.
-    Outside a request (jobs, commands) every call reads."""
+    Outside a request (jobs, commands) every call reads. A row is kept only while the request's
+    session holds it: a streamed download closes the session between its parts."""
     if not has_request_context():
         return read()
     reads = g.setdefault("_catalog_reads", {})
-    if key not in reads:
+    if key not in reads or _detached(reads[key]):
         reads[key] = read()
     return reads[key]
+
+
+def _detached(value):
+    state = inspect(value, raiseerr=False)
+    return state is not None and state.detached
 
 
 def campaign_for(year):
