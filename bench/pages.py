@@ -128,6 +128,8 @@ PAGES = [
     staff_list("staff list, page 500 · counsellor (next page link)", "counsellor", page=500, keyset=True),
     staff_list("staff list, page 1 · registrar (a faculty)", "registrar"),
     staff_list("staff list, page 1 · teacher", "teacher"),
+    # A search that finds no one: what any signed-in page costs (the session, FAB's check, the layout).
+    staff_list("name search finding no one · teacher (a page's fixed cost)", "teacher", search="zzzzzz"),
     staff_list("name search « martin » · DETU", "detu", search="martin"),
     staff_list("name search « martin » · counsellor", "counsellor", search="martin"),
     Page("dashboard · DETU", "detu", "/contracts/dashboard/", [DASHBOARD.format(scope=SCOPES["detu"])]),
