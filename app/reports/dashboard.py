@@ -10,7 +10,7 @@ from app.contracts.labels import STATUS_LABELS
 from app.contracts.models import RETURNED, SIGNED, STATUSES, SUBMITTED, Contract
 from app.extensions import db
 from app.people.models import Registration
-from app.reports.pending import not_started_condition, with_initial_contract
+from app.reports.pending import with_initial_contract
 from app.reports.scope import (
     PROGRAMME_COLUMNS,
     contract_conditions,
@@ -56,15 +56,27 @@ def totals_table(status_rows):
 CHART = Chart("statuses", "status", ("contracts",))
 
 
-def progress_rate(user, filters):
-    """(registered students, of whom with a signed annual contract, share in %)."""
-    registered, with_signed = db.session.execute(with_initial_contract(
-        select(func.count(), func.count(Contract.id).filter(Contract.status == SIGNED)).select_from(Registration)
+@dataclass
+class Progress:
+    registered: int  # registered students who call for a contract (scope.registration_conditions)
+    signed: int  # of whom with a signed annual contract
+    not_started: int  # of whom with no annual contract yet
+
+    @property
+    def rate(self):
+        return share(self.signed, self.registered)
+
+
+def progress(user, filters):
+    """The registrations of the scope and their annual contracts, in one pass over them."""
+    row = db.session.execute(with_initial_contract(
+        select(func.count(), func.count(Contract.id).filter(Contract.status == SIGNED),
+               func.count().filter(Contract.id.is_(None))).select_from(Registration)
     ).where(*registration_conditions(user, filters))).one()
-    return registered, with_signed, share(with_signed, registered)
+    return Progress(*row)
 
 
-def to_do(user, filters, status_rows):
+def to_do(user, filters, status_rows, progress):
     counts = {s: sum(r[1 + i] for r in status_rows) for i, s in enumerate(STATUSES)}
     programmes = policy.detu_programme_ids(user)
     to_sign = None
@@ -72,6 +84,4 @@ def to_do(user, filters, status_rows):
         to_sign = db.session.scalar(select(func.count()).where(
             *contract_conditions(user, filters, with_status=False), Contract.status == SUBMITTED,
             Contract.programme_id.in_(programmes)))
-    not_started = db.session.scalar(select(func.count()).where(
-        *registration_conditions(user, filters), not_started_condition()))
-    return ToDo(to_sign, counts[RETURNED], not_started)
+    return ToDo(to_sign, counts[RETURNED], progress.not_started)

@@ -147,11 +147,11 @@ class DashboardView(BaseView):
         filters.faculty_id = filters.programme_id = filters.status = None  # the whole scope, one year
         programmes = dashboard.status_table(g.user, filters)
         totals = dashboard.totals_table([row for row in programmes.rows])
-        registered, signed, rate = dashboard.progress_rate(g.user, filters)
+        progress = dashboard.progress(g.user, filters)
         return self.render_template(
             "reports/dashboard.html", filters=filters, year=filters.year, tables=[totals, programmes],
-            chart=dashboard.CHART.data([totals]), registered=registered, signed=signed, rate=rate,
-            todo=dashboard.to_do(g.user, filters, programmes.rows), years=choices(g.user)["years"],
+            chart=dashboard.CHART.data([totals]), registered=progress.registered, signed=progress.signed,
+            rate=progress.rate, todo=dashboard.to_do(g.user, filters, programmes.rows, progress), years=choices(g.user)["years"],
             may_report=self.appbuilder.sm.has_access("can_read", "ReportsView"),
         )
 

@@ -156,9 +156,14 @@ def test_year_over_year(report_tables):
 
 def test_dashboard_figures_of_a_detu(app, built):
     from flask import g
+    from sqlalchemy import func, select
 
+    from app.extensions import db
+    from app.people.models import Registration
     from app.reports import dashboard
     from app.reports.filters import ReportFilters
+    from app.reports.pending import not_started_condition
+    from app.reports.scope import registration_conditions
 
     with app.test_request_context():
         g.user = user = app.appbuilder.sm.find_user(username="detu")
@@ -167,10 +172,16 @@ def test_dashboard_figures_of_a_detu(app, built):
         assert [(r[0].text, *r[1:]) for r in programmes.rows] == [(L1M, 1, 2, 1, 2, 6)]
         assert dashboard.totals_table(programmes.rows).rows == [
             ("Brouillon", 1), ("Validé par l'étudiant", 2), ("Renvoyé à l'étudiant", 1), ("Signé", 2)]
-        assert dashboard.progress_rate(user, filters) == (8, 2, 25.0)
-        assert dashboard.to_do(user, filters, programmes.rows) == dashboard.ToDo(to_sign=2, returned=1, not_started=2)
+        progress = dashboard.progress(user, filters)
+        assert (progress.registered, progress.signed, progress.rate) == (8, 2, 25.0)
+        assert dashboard.to_do(user, filters, programmes.rows, progress) == dashboard.ToDo(
+            to_sign=2, returned=1, not_started=2)
+        # "Not started" counted in the same pass agrees with the "not started" report's own condition.
+        assert progress.not_started == db.session.scalar(select(func.count()).select_from(Registration).where(
+            *registration_conditions(user, filters), not_started_condition()))
         registrar = app.appbuilder.sm.find_user(username="registrar")
-        assert dashboard.to_do(registrar, filters, dashboard.status_table(registrar, filters).rows).to_sign is None
+        registrar_rows = dashboard.status_table(registrar, filters).rows
+        assert dashboard.to_do(registrar, filters, registrar_rows, dashboard.progress(registrar, filters)).to_sign is None
 
 
 def test_the_chart_shows_the_table(app, report_tables):
