@@ -20,10 +20,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # the reverse proxy ta
 # Processes: a page costs about 20 ms of the application's CPU (docs/benchmarks.md, « Load test »):
 # on 2 cores shared with PostgreSQL and the load generator, about 30 pages a second whatever the
 # split. With 2, 3 and 5 processes of 4 threads the CPU per request was the same (21–26 ms) and
-# response times moved more between runs of one setting than between settings. 2 × cores + 1 keeps a process free while
-# others hold long requests (extractions, the registration panel waiting for Apogée). Each process
-# holds its own pool of database connections (SQLAlchemy's default, 5 + 10 overflow): size
-# PostgreSQL's max_connections for workers × nodes × 15.
+# response times moved more between runs of one setting than between settings. 2 × cores + 1 keeps
+# a process free while others hold long requests (extractions, the registration panel waiting for
+# Apogée). Each process holds its own pool of database connections (SQLAlchemy's default, 5 + 10
+# overflow): size PostgreSQL's max_connections for workers × nodes × 15.
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 # Threads per process: a page waiting for Apogée (the registration panel) or the database does not
 # hold the whole process.

@@ -13,6 +13,7 @@ reads changes. Generic plans and PgBouncer: docs/deployment.md.
 """
 import weakref
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 
 from app.extensions import db
@@ -26,8 +27,6 @@ def init_app(app):
 
 
 def end_reads_with_commit(engine):
-    from psycopg.pq import TransactionStatus
-
     # The DBAPI connections whose transaction has run only SELECTs so far, all through this engine.
     # Anything unknown (another statement, a transaction opened elsewhere) is left out: it ends with
     # ROLLBACK, as it always did.

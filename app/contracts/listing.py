@@ -31,8 +31,8 @@ from app.people.models import (
     Student,
     TeacherAssignment,
 )
+from app.ui.datamodel import COUNT_CAP  # every list counts as far as the same cap
 
-COUNT_CAP = 10000
 MAX_PAGE_SIZE = 100
 
 
@@ -285,8 +285,9 @@ def filter_options(user):
     return options
 
 
+# What the search choices and the default year derive from (one listener clears every late cache).
 late_cache.drop_on_change((Programme, Faculty, Accommodation, Contract, Registration, DetuAssignment, TeacherAssignment,
-                           RegistrarAssignment))
+                           RegistrarAssignment, Settings))
 
 
 def default_year():
@@ -295,8 +296,6 @@ def default_year():
     rows always come through the policy."""
     return late_cache.of_app(current_app, "default_year").get("year", current_year)
 
-
-late_cache.drop_on_change((Settings,))
 
 
 def cached_filter_options(user):

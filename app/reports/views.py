@@ -151,7 +151,8 @@ class DashboardView(BaseView):
         return self.render_template(
             "reports/dashboard.html", filters=filters, year=filters.year, tables=[totals, programmes],
             chart=dashboard.CHART.data([totals]), registered=progress.registered, signed=progress.signed,
-            rate=progress.rate, todo=dashboard.to_do(g.user, filters, programmes.rows, progress), years=choices(g.user)["years"],
+            rate=progress.rate, todo=dashboard.to_do(g.user, filters, programmes.rows, progress),
+            years=choices(g.user)["years"],
             may_report=self.appbuilder.sm.has_access("can_read", "ReportsView"),
         )
 
