@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, session
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
@@ -77,17 +77,17 @@ def find(token):
     the user's own load (the cookie names the same id) is then found in the session's identity map."""
     if not token:
         return None
-    return db.session.scalars(
-        select(UserSession).where(UserSession.token_hash == _hash(token))
-        .options(*_session_with_user())
-    ).unique().first()
+    return db.session.scalars(_session_with_user(), {"token_hash": _hash(token)}).unique().first()
 
 
 @functools.cache
 def _session_with_user():
+    """The statement, built once: SQLAlchemy then keeps its cache key instead of working it out
+    again from the options at every request."""
     live = load_only(UserSession.user_id, UserSession.kind, UserSession.last_seen_at, UserSession.expires_at,
                      UserSession.ended_at)
-    return (live, *with_roles(UserSession.user))
+    return (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+            .options(live, *with_roles(UserSession.user)))
 
 
 def live(token, user_id, kind):
