@@ -311,7 +311,7 @@ def count_to_sign(user):
     """How many contracts wait for this user's signature (0 for anyone who does not sign)."""
     if not policy.has_role(user, R.DETU):
         return 0
-    return db.session.scalar(select(func.count(Contract.id)).where(policy.awaiting_signature(user)))
+    return db.session.scalar(select(func.count()).select_from(Contract).where(policy.awaiting_signature(user)))
 
 
 def next_to_sign(user, after=None):

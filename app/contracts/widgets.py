@@ -4,6 +4,7 @@ FAB renders widgets with the bare Jinja environment; these render with the appli
 context (labels, locale, policy, formatting filters), like every page.
 """
 from flask import render_template
+from flask_babel import gettext
 from flask_appbuilder.widgets import ListWidget, RenderTemplateWidget, SearchWidget, ShowWidget
 
 from app.contracts import labels
@@ -30,14 +31,19 @@ class ContractListWidget(_InPageContext, ListWidget):
     @staticmethod
     def cells(rows):
         """What each row shows, as text: (id, student number, name, repeating, programme, year, kind,
-        status, status label, last change). One pass in Python costs less than attribute lookups,
-        label lookups and date formatting done cell by cell in the template.
-        ``rows``: the list's rows (``listing.ROW_COLUMNS``)."""
+        status, status label, last change, its checkbox's label). One pass in Python costs less than
+        attribute lookups, label lookups, translations and date formatting done cell by cell in the
+        template. ``rows``: the list's rows (``listing.ROW_COLUMNS``)."""
         kinds, statuses = labels.translated(labels.KIND_LABELS), labels.translated(labels.STATUS_LABELS)
         when = datetime_formatter()
-        return [(r.id, r.student_number, f"{r.last_name} {r.first_name}", bool(r.is_repeating),
-                 Programme.code_of(r.step_code, r.step_version), labels.year_label(r.year), kinds[r.kind], r.status,
-                 statuses[r.status], when(r.updated_at)) for r in rows]
+        select_label = gettext("Select the contract of %(name)s")  # translated once, filled per row
+        cells = []
+        for r in rows:
+            name = f"{r.last_name} {r.first_name}"
+            cells.append((r.id, r.student_number, name, bool(r.is_repeating),
+                          Programme.code_of(r.step_code, r.step_version), labels.year_label(r.year), kinds[r.kind],
+                          r.status, statuses[r.status], when(r.updated_at), select_label % {"name": name}))
+        return cells
 
 
 class ContractSearchWidget(_InPageContext, SearchWidget):

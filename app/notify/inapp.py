@@ -75,14 +75,15 @@ def connect():
 
 
 def counters(user):
-    """(unread notifications, contracts waiting for this user's signature), in one statement."""
+    """(unread notifications, contracts waiting for this user's signature), in one statement.
+    COUNT(*) rather than a column: the contracts are then counted in the index alone."""
     if user is None or not policy.has_notifications(user):
         return 0, 0
     unread = (
-        select(func.count(Notification.id))
+        select(func.count())
         .where(Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery()
     )
-    to_sign = select(func.count(Contract.id)).where(policy.awaiting_signature(user)).scalar_subquery()
+    to_sign = select(func.count()).select_from(Contract).where(policy.awaiting_signature(user)).scalar_subquery()
     return tuple(db.session.execute(select(unread, to_sign)).one())
 
 

@@ -2,13 +2,14 @@
 import io
 import zipfile
 
+from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.contracts.models import Contract
 from app.extensions import db
-from app.people.models import Programme
-from tests.contracts.staff import scoped_ids
+from app.people.models import Programme, Student
+from tests.contracts.staff import list_page, scoped_ids
 
 
 def l1math(app, status):
@@ -82,3 +83,15 @@ def test_excel_of_the_selection(app, login):
     sheet = load_workbook(io.BytesIO(response.get_data()), read_only=True).worksheets[0]
     ids = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(ids) == chosen
+
+
+def test_each_row_checkbox_names_its_student_for_screen_readers(app, login):
+    """A checkbox alone says nothing: its label names the contract's student, in the page's language."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Contract.id, Student.last_name, Student.first_name).join(Student).join(Programme)
+            .where(Programme.step_code == "L1MATH")).all()
+    page = list_page(login("detu"))
+    for pk, last_name, first_name in rows:
+        label = escape(f"Sélectionner le contrat de {last_name} {first_name}")
+        assert f'id="row-{pk}" class="action_check" name="rowid" value="{pk}" type="checkbox" aria-label="{label}"' in page
