@@ -16,7 +16,6 @@ from flask import current_app
 from sqlalchemy import String, cast, func, literal, select, tuple_, union_all
 
 from app import policy
-from app import roles as R
 from app.campaign import current_year
 from app.catalog.models import Accommodation, Settings
 from app.contracts import late_cache
@@ -305,13 +304,6 @@ def cached_filter_options(user):
 
 
 # --- waiting for a signature ----------------------------------------------------------------------
-
-
-def count_to_sign(user):
-    """How many contracts wait for this user's signature (0 for anyone who does not sign)."""
-    if not policy.has_role(user, R.DETU):
-        return 0
-    return db.session.scalar(select(func.count()).select_from(Contract).where(policy.awaiting_signature(user)))
 
 
 def next_to_sign(user, after=None):

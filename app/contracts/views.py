@@ -174,7 +174,6 @@ class ContractsView(BulkActions, ModelView):
             panels=panels.panels_for(contract, g.user),
             links=panels.links_for(contract, g.user),
             missing_for_sign=workflow.missing_for_sign(contract),
-            to_sign=listing.count_to_sign(g.user),
             comparison=changes.since_last_return(contract, _locale()),
             comments=editing.comment_history(contract),
             errors=errors or {},

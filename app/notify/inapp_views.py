@@ -57,8 +57,16 @@ def show_menu():
     return policy.has_notifications(g.user)
 
 
+def counters_of_this_request():
+    """The navbar's counters, counted once per request: the contract page shows the count of
+    contracts to sign too (its « next contract to sign » button)."""
+    if "notification_counters" not in g:
+        g.notification_counters = inapp.counters(g.user)
+    return g.notification_counters
+
+
 def register(app, appbuilder):
     appbuilder.add_view_no_menu(NotificationView)
     # The navbar's counters are computed only on the pages that show a navbar.
-    app.jinja_env.globals["notification_counters"] = lambda: inapp.counters(g.user)
+    app.jinja_env.globals["notification_counters"] = counters_of_this_request
     app.jinja_env.globals["notification_menu"] = show_menu

@@ -5,8 +5,9 @@ kept per process (they are code); the search form's choices are kept a minute (`
 None of it may delay a change of access: these tests change roles and assignments between two
 pages of the same signed-in client.
 """
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
+from app import policy
 from app import roles as R
 from app.catalog.models import Settings
 from app.contracts.late_cache import LateCache
@@ -164,3 +165,16 @@ def test_the_student_form_reads_the_campaign_and_help_texts_once(app, login):
     assert 'name="version"' in page
     assert sum("FROM campaign" in s for s in statements) == 1
     assert sum("FROM help_text" in s for s in statements) == 1
+
+
+def test_the_contract_page_counts_what_waits_for_a_signature_once(app, login):
+    """The navbar's counter and the « next contract to sign » button show the same count: one statement."""
+    with app.app_context():
+        detu = app.appbuilder.sm.find_user(username="detu")
+        waiting = db.session.scalar(select(func.count()).select_from(Contract).where(policy.awaiting_signature(detu)))
+    client = login("detu")
+    pk = min(scoped_ids(app, Programme.step_code == "L1MATH", Contract.status == "submitted"))
+    statements, page = statements_of(app, client, f"/contracts/show/{pk}")
+    assert waiting > 1
+    assert f"Contrat suivant à signer ({waiting})" in page and f"{waiting} contrats à signer" in page
+    assert sum("contract.status =" in s and "count(" in s for s in statements) == 1
