@@ -32,6 +32,8 @@ sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 from common import machine_note, write_section  # noqa: E402
 from generate import make_app  # noqa: E402
 
+from app.catalog.models import DIPLOMA_TYPE_PATTERN  # noqa: E402
+
 # Which contracts each demo account reads (the policy's rules, by hand).
 SCOPES = {
     "detu": "c.programme_id IN (SELECT programme_id FROM detu_assignment WHERE user_id = :uid_detu)",
@@ -52,6 +54,12 @@ KEYSET = "AND (s.last_name, s.first_name, c.id) > (:after_last, :after_first, :a
 COUNT = "SELECT COUNT(*) FROM contract c WHERE {scope} AND c.year = :year {search}"
 DASHBOARD = """SELECT p.step_code, c.status, COUNT(*) FROM contract c JOIN programme p ON p.id = c.programme_id
 WHERE {scope} AND c.year = :year GROUP BY p.step_code, c.status"""
+# The dashboard's progress: the scope's registered students who call for a contract (a primary, live
+# registration in an active programme of the settings' diploma types), signed, and not started.
+PROGRESS = """SELECT COUNT(*), COUNT(c.id) FILTER (WHERE c.status = 'signed'), COUNT(*) FILTER (WHERE c.id IS NULL)
+FROM registration r LEFT JOIN contract c ON c.student_id = r.student_id AND c.year = r.year AND c.kind = 'initial'
+WHERE {scope} AND r.year = :year AND r.is_primary AND NOT r.is_cancelled
+AND r.programme_id IN (SELECT id FROM programme WHERE active AND diploma_type IN ({{diploma_types}}))"""
 SHOW = [
     """SELECT s.student_number, s.last_name, s.first_name, c.*, p.step_code, p.step_version, p.label, f.label,
      r.is_primary, r.regime_label, r.is_repeating, u.first_name, u.last_name
@@ -112,6 +120,13 @@ def staff_list(name, user, page=1, search="", keyset=False):
                 keyset=(user, page) if keyset else None)
 
 
+def dashboard(name, user):
+    """The status of the scope's contracts by programme, and the progress of its registrations."""
+    on_registrations = SCOPES[user].replace("c.programme_id", "r.programme_id").replace("c.student_id", "r.student_id")
+    return Page(name, user, "/contracts/dashboard/",
+                [DASHBOARD.format(scope=SCOPES[user]), PROGRESS.format(scope=on_registrations)])
+
+
 def assignment_list(name, table, view, target, join):
     sql = [ASSIGNMENTS.format(table=table, target=target, join=join), f"SELECT COUNT(*) FROM {table}"]
     return Page(name, "referent", f"/{view}/list/", sql)
@@ -132,8 +147,8 @@ PAGES = [
     staff_list("name search finding no one · teacher (a page's fixed cost)", "teacher", search="zzzzzz"),
     staff_list("name search « martin » · DETU", "detu", search="martin"),
     staff_list("name search « martin » · counsellor", "counsellor", search="martin"),
-    Page("dashboard · DETU", "detu", "/contracts/dashboard/", [DASHBOARD.format(scope=SCOPES["detu"])]),
-    Page("dashboard · counsellor", "counsellor", "/contracts/dashboard/", [DASHBOARD.format(scope="1 = 1")]),
+    dashboard("dashboard · DETU", "detu"),
+    dashboard("dashboard · counsellor", "counsellor"),
     Page("contract page · DETU", "detu", "/contracts/show/{show_id}", SHOW),
     Page("API page 1 · counsellor", "counsellor", API_URL.format(page=0),
          [API_ROWS.format(offset=0), "SELECT COUNT(*) FROM contract"]),
@@ -160,7 +175,7 @@ def context(session):
     """Ids the pages need: the demo accounts', a contract the DETU signs, a student with a form."""
     users = dict(session.execute(sa.text(
         "SELECT username, id FROM ab_user WHERE username IN ('detu', 'counsellor', 'registrar', 'teacher', 'referent')")).all())
-    year = session.scalar(sa.text("SELECT current_year FROM settings WHERE id = 1"))
+    year, diploma_types = session.execute(sa.text("SELECT current_year, diploma_types FROM settings WHERE id = 1")).one()
     show_id = session.scalar(sa.text(
         f"SELECT c.id FROM contract c WHERE {SCOPES['detu']} AND c.status = 'signed' AND c.year = :year "
         "AND EXISTS (SELECT 1 FROM contract_accommodation ca WHERE ca.contract_id = c.id) ORDER BY c.id LIMIT 1"),
@@ -171,7 +186,10 @@ def context(session):
         "AND EXISTS (SELECT 1 FROM contract_accommodation ca WHERE ca.contract_id = c.id) ORDER BY c.id LIMIT 1"),
         {"year": year}).one()
     values = {f"uid_{name}": uid for name, uid in users.items()}
-    values.update(year=year, show_id=show_id, student=student, uid_student=student_uid)
+    values.update(year=year, show_id=show_id, student=student, uid_student=student_uid,
+                  # Quoted in the SQL as they are: codes of letters, digits and « _ » (DIPLOMA_TYPE_PATTERN).
+                  diploma_types=", ".join(f"'{t.strip()}'" for t in diploma_types.split(",")
+                                          if re.fullmatch(DIPLOMA_TYPE_PATTERN, t.strip())) or "NULL")
     for page in PAGES:
         if page.keyset:
             values.update(_cursor(session, values, *page.keyset))

@@ -151,11 +151,13 @@ class Registration(Model):
         Index("ix_registration_is_repeating", "is_repeating"),
         # The referents' list shows the latest year first (year, then id): read in the index's order.
         Index("ix_registration_year_id", "year", "id"),
+        # A year of some programmes (the dashboard, the reports, « not started »): one index range each.
+        Index("ix_registration_programme_year", "programme_id", "year"),
     )
     id = Column(Integer, primary_key=True)
     student_id = Column(Integer, ForeignKey("student.id"), nullable=False, index=True)
     student = relationship("Student", back_populates="registrations", lazy="joined")
-    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False, index=True)
+    programme_id = Column(Integer, ForeignKey("programme.id"), nullable=False)
     programme = relationship("Programme", lazy="joined")
     year = Column(Integer, nullable=False)
     is_primary = Column(Boolean, nullable=False, default=True)
