@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
+from app import roles as R
 from app.contracts.labels import STATUS_LABELS
-from app.contracts.models import RETURNED, SIGNED, STATUSES, SUBMITTED, Contract
+from app.contracts.models import RETURNED, SIGNED, STATUSES, Contract
 from app.extensions import db
 from app.people.models import Registration
 from app.reports.pending import with_initial_contract
@@ -23,7 +24,7 @@ from app.reports.tables import COUNT, LINK, TEXT, Chart, Column, Link, Table, sh
 
 @dataclass
 class ToDo:
-    to_sign: int  # validated contracts in the programmes the user signs for (None: signs for none)
+    to_sign: int  # contracts of the year waiting for the user's signature (None: not a director of studies)
     returned: int
     not_started: int
 
@@ -78,10 +79,8 @@ def progress(user, filters):
 
 def to_do(user, filters, status_rows, progress):
     counts = {s: sum(r[1 + i] for r in status_rows) for i, s in enumerate(STATUSES)}
-    programmes = policy.detu_programme_ids(user)
     to_sign = None
-    if programmes:
-        to_sign = db.session.scalar(select(func.count()).where(
-            *contract_conditions(user, filters, with_status=False), Contract.status == SUBMITTED,
-            Contract.programme_id.in_(programmes)))
+    if policy.has_role(user, R.DETU):  # the policy's rule of what waits for this user's signature
+        to_sign = db.session.scalar(select(func.count()).select_from(Contract).where(
+            *contract_conditions(user, filters, with_status=False), policy.awaiting_signature(user)))
     return ToDo(to_sign, counts[RETURNED], progress.not_started)
