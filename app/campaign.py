@@ -18,7 +18,7 @@ class SettingsMissing(RuntimeError):
 def current_settings():
     # Once per request: nothing else holds the row, so the session's identity map (weak) lets it
     # go between two callers, and each asked the database again (a dashboard read it four times).
-    settings = _once_per_request("settings", lambda: db.session.get(Settings, 1))
+    settings = once_per_request("settings", lambda: db.session.get(Settings, 1))
     if settings is None:
         raise SettingsMissing("The settings are missing: run 'flask --app run seed' first.")
     return settings
@@ -28,14 +28,15 @@ def current_year():
     return current_settings().current_year
 
 
-def _once_per_request(key, read):
-    """``read()`` once per request: the parts of one page (the form, the policy's checks, the privacy
-    notice) ask for the same campaign and help texts, each a statement of its own otherwise.
-    Outside a request (jobs, commands) every call reads. A row is kept only while the request's
-    session holds it: a streamed download closes the session between its parts."""
+def once_per_request(key, read):
+    """``read()`` once per request and ``key``: the parts of one page (the form, the policy's checks,
+    the privacy notice, the navbar) ask for the same settings, campaign, help texts, assignments and
+    counters, each a statement of its own otherwise. Outside a request (jobs, commands) every call
+    reads. A row is kept only while the request's session holds it: a streamed download closes the
+    session between its parts."""
     if not has_request_context():
         return read()
-    reads = g.setdefault("_catalog_reads", {})
+    reads = g.setdefault("_request_reads", {})
     if key not in reads or _detached(reads[key]):
         reads[key] = read()
     return reads[key]
@@ -47,7 +48,7 @@ def _detached(value):
 
 
 def campaign_for(year):
-    return _once_per_request(("campaign", year), lambda: db.session.scalar(select(Campaign).where(Campaign.year == year)))
+    return once_per_request(("campaign", year), lambda: db.session.scalar(select(Campaign).where(Campaign.year == year)))
 
 
 def student_edits_open(year, today=None):
@@ -60,7 +61,7 @@ def student_edits_open(year, today=None):
 
 def help_texts(language):
     """Field name -> sanitised HTML of its help bubble, falling back to French."""
-    return dict(_once_per_request(("help", language), lambda: _help_texts(language)))
+    return dict(once_per_request(("help", language), lambda: _help_texts(language)))
 
 
 def _help_texts(language):

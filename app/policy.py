@@ -9,7 +9,7 @@ from sqlalchemy import and_, false, or_, select, true
 
 from app import roles as R
 from app.api.models import ServiceAccount, service_account_faculty
-from app.campaign import student_edits_open
+from app.campaign import once_per_request, student_edits_open
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
 from app.people.models import (
     DetuAssignment,
@@ -477,10 +477,4 @@ def _session():
 
 
 def _cached(name, user, compute):
-    if not has_request_context():
-        return compute()
-    cache = g.setdefault("_policy_cache", {})
-    key = (name, user.id)
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+    return once_per_request(("policy", name, user.id), compute)

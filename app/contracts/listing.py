@@ -296,7 +296,6 @@ def default_year():
     return late_cache.of_app(current_app, "default_year").get("year", current_year)
 
 
-
 def cached_filter_options(user):
     """``filter_options``, kept a minute per user and roles (``late_cache``: choices, never rows)."""
     cache = late_cache.of_app(current_app, "contract_filter_options")

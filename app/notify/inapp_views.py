@@ -3,6 +3,7 @@ from flask import abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app import policy
+from app.campaign import once_per_request
 from app.notify import inapp
 
 PAGE_SIZE = 30
@@ -60,9 +61,7 @@ def show_menu():
 def counters_of_this_request():
     """The navbar's counters, counted once per request: the contract page shows the count of
     contracts to sign too (its « next contract to sign » button)."""
-    if "notification_counters" not in g:
-        g.notification_counters = inapp.counters(g.user)
-    return g.notification_counters
+    return once_per_request("notification_counters", lambda: inapp.counters(g.user))
 
 
 def register(app, appbuilder):
