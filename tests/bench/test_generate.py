@@ -5,6 +5,7 @@ the demo accounts with scopes on the generated university, an application that w
 (logins, pages, new rows after COPY's explicit ids), and raw SQL that shows the same rows as pages.
 """
 import os
+import subprocess
 import sys
 
 import pytest
@@ -130,6 +131,22 @@ def test_the_pages_harness_shows_the_raw_rows(bench_db, capsys):
     # Exit 0 means every page answered 200 and showed every row its raw SQL returned.
     assert pages.main(["--database-url", url, "--repeat", "1"]) == 0
     assert "staff list, page 1 · DETU" in capsys.readouterr().out
+
+
+def test_the_fab_floor_compares_bare_fab_with_the_fixed_cost_page(bench_db):
+    url, engine, _, _ = bench_db
+    # A process of its own: the bare application is a second AppBuilder, kept out of this one.
+    done = subprocess.run([sys.executable, os.path.join(BENCH, "fab_floor.py"), "--database-url", url, "--repeat", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and "×" in line]
+    assert [row.split(":")[0] for row in rows] == ["| bare Flask-AppBuilder", "| ConPeRe"]
+    assert all(int(row.rstrip(" |").rsplit("|", 1)[1]) >= 1 for row in rows)  # statements were counted
+    # Its schema (or file) is gone: the benchmark database is left as it was.
+    if url.startswith("postgresql"):
+        assert scalar(engine, "SELECT COUNT(*) FROM pg_namespace WHERE nspname = 'bench_bare_fab'") == 0
+    else:
+        assert not os.path.exists(os.path.join(os.path.dirname(url.split("///", 1)[1]), "bench_bare_fab.db"))
 
 
 def test_refusals_are_one_line(bench_db, tmp_path, capsys):
