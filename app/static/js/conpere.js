@@ -52,4 +52,12 @@
     startRelated($filters);
     $filters.on('click', 'a.filter', function () { window.setTimeout(function () { startRelated($filters); }, 0); });
   }
+
+  // A row's delete link (conpere/widgets/list.html): FAB's confirmation, then FAB's delete form.
+  $(document).on('click', 'a[data-delete-url]', function (event) {
+    event.preventDefault();
+    if (window.modelActions) {
+      window.modelActions.execute_single_delete($(this).data('delete-url'), $(this).data('confirm'));
+    }
+  });
 }(window.jQuery));
