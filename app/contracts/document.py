@@ -209,7 +209,7 @@ def view(document, contract):
         second_programme_from_sis=d["second_programme"]["from_sis"],
         pec_acknowledged=d["pec_acknowledged"],
         charter_accepted=charter["accepted"], charter_accepted_at=_datetime(charter["accepted_at"]),
-        charter_text=charter_html(charter["sha256"]),
+        charter_text=charter_html(charter["sha256"], contract),
         validated_by=_Person(name=validated["by"]) if validated and validated["by"] else None,
         validated_at=_datetime(validated["at"]) if validated else None,
         signed_by=_Person(name=signed["by"]) if signed else None,
@@ -217,7 +217,12 @@ def view(document, contract):
     )
 
 
-def charter_html(sha256):
+def charter_html(sha256, contract):
+    """The charter the document names by its hash: the contract's own version (loaded with it) when
+    it is that one, as it is once accepted; else read by the hash."""
     if not sha256:
         return None
+    own = contract.charter_version
+    if own is not None and own.sha256 == sha256:
+        return own.html
     return db.session.scalar(select(CharterVersion.html).where(CharterVersion.sha256 == sha256))

@@ -5,6 +5,8 @@ kept per process (they are code); the search form's choices are kept a minute (`
 None of it may delay a change of access: these tests change roles and assignments between two
 pages of the same signed-in client.
 """
+import hashlib
+
 from sqlalchemy import delete, func, select
 
 from app import policy
@@ -12,7 +14,7 @@ from app import roles as R
 from app.catalog.models import Settings
 from app.contracts.late_cache import LateCache
 from app.extensions import db
-from app.contracts.models import Contract
+from app.contracts.models import CharterVersion, Contract
 from app.people.models import DetuAssignment, Programme
 from tests.contracts.staff import list_page, listed, scoped_ids, statements_of
 
@@ -178,3 +180,29 @@ def test_the_contract_page_counts_what_waits_for_a_signature_once(app, login):
     assert waiting > 1
     assert f"Contrat suivant à signer ({waiting})" in page and f"{waiting} contrats à signer" in page
     assert sum("contract.status =" in s and "count(" in s for s in statements) == 1
+
+
+def test_a_signed_contract_shows_the_charter_of_its_signature_without_reading_it_apart(app, login):
+    """The charter a signature covers is named by its hash in the signed document; it is the contract's
+    own version, loaded with the contract, so the page reads nothing more. A contract whose row points
+    at another version (an import, a repair) still shows the charter that was signed."""
+    client = login("detu")
+    pk = min(scoped_ids(app, Programme.step_code == "L1MATH", Contract.status == "signed"))
+    by_hash = "charter_version.sha256 ="
+    statements, page = statements_of(app, client, f"/contracts/show/{pk}")
+    assert not any(by_hash in s for s in statements)
+    assert "engage" in page.split("Charte acceptée")[1]
+    with app.app_context():
+        contract = db.session.get(Contract, pk)
+        signed_version = contract.charter_version_id
+        other = CharterVersion(sha256=hashlib.sha256(b"<p>Une autre charte</p>").hexdigest(), html="<p>Une autre charte</p>")
+        contract.charter_version = other
+        db.session.commit()
+    try:
+        statements, page = statements_of(app, client, f"/contracts/show/{pk}")
+        assert sum(by_hash in s for s in statements) == 1
+        assert "Une autre charte" not in page and "engage" in page.split("Charte acceptée")[1]
+    finally:
+        with app.app_context():
+            db.session.get(Contract, pk).charter_version_id = signed_version
+            db.session.commit()
