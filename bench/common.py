@@ -176,6 +176,13 @@ def replace_section(section, lines):
     _write_results(_replace_block(text, heading, block, "\n## ") or text.rstrip() + "\n" + block)
 
 
+def publish(section, title, lines):
+    """Print the result lines; with a ``title`` (--write), put them in docs/benchmarks.md too."""
+    print("\n".join(lines))
+    if title:
+        write_section(section, title, lines)
+
+
 def write_section(section, title, lines):
     """Replace (or add) "### title" inside the "## section" section of docs/benchmarks.md."""
     path = os.path.join(ROOT, "docs", "benchmarks.md")

@@ -30,7 +30,7 @@ BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
 import pages  # noqa: E402
-from common import machine_note, write_section  # noqa: E402
+from common import machine_note, publish  # noqa: E402
 from generate import make_app  # noqa: E402
 
 SCHEMA = "bench_bare_fab"
@@ -173,9 +173,7 @@ def main(argv=None):
         machine_note(started_load, f"`bench/fab_floor.py --repeat {args.repeat}`, PostgreSQL, medians of "
                                    "alternate runs"),
     ]
-    print("\n".join(lines))
-    if args.write:
-        write_section("Pages at scale", args.write, lines)
+    publish("Pages at scale", args.write, lines)
     return 0
 
 

@@ -29,7 +29,7 @@ OUT = os.path.join(BENCH, "out")
 LOCUST_ENV = os.path.join(BENCH, ".venv-locust")
 sys.path[:0] = [BENCH, ROOT]
 
-from common import machine_note, write_section  # noqa: E402
+from common import machine_note, publish  # noqa: E402
 
 SAME_SETTINGS = ["--workers", "5", "--worker-class", "gthread", "--threads", "4", "--timeout", "60"]
 
@@ -158,9 +158,7 @@ def main(argv=None):
     lines = table(rows, args.duration) + ["", machine_note(
         load_at_start, f"`bench/loadtest.py --users {args.users} --duration {args.duration}` (spawn "
                        f"{args.spawn_rate}/s), gunicorn with {settings}{cpu_note}, PostgreSQL, Locust on the same machine")]
-    print("\n".join(lines))
-    if args.write:
-        write_section("Load test", args.write, lines)
+    publish("Load test", args.write, lines)
     return 0
 
 

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 BENCH = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [BENCH, os.path.dirname(BENCH)]
 
-from common import machine_note, write_section  # noqa: E402
+from common import machine_note, publish  # noqa: E402
 from generate import make_app  # noqa: E402
 
 from app.catalog.models import DIPLOMA_TYPE_PATTERN  # noqa: E402
@@ -343,9 +343,7 @@ def main(argv=None):
     fixed_ms = next((r["page_ms"] for r in results if r["name"] == FIXED_COST), None)
     lines = table(results, fixed_ms) + ["", machine_note(started_load, f"`bench/pages.py --repeat {args.repeat}`, "
                                               f"PostgreSQL, {contracts:,} contracts")]
-    print("\n".join(lines))
-    if args.write:
-        write_section("Pages at scale", args.write, lines)
+    publish("Pages at scale", args.write, lines)
     return 1 if any(r["missing"] for r in results) else 0
 
 
