@@ -4,11 +4,11 @@ Below the policy (which asks whether the campaign is open) and every package, ab
 tables only; the catalogue's pages (app/catalog) edit them, and ask the policy who may."""
 from datetime import date
 
-from flask import g, has_request_context
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from app.catalog.models import Campaign, HelpText, HourVolume, Settings
 from app.extensions import db
+from app.request_reads import once_per_request
 
 
 class SettingsMissing(RuntimeError):
@@ -26,25 +26,6 @@ def current_settings():
 
 def current_year():
     return current_settings().current_year
-
-
-def once_per_request(key, read):
-    """``read()`` once per request and ``key``: the parts of one page (the form, the policy's checks,
-    the privacy notice, the navbar) ask for the same settings, campaign, help texts, assignments and
-    counters, each a statement of its own otherwise. Outside a request (jobs, commands) every call
-    reads. A row is kept only while the request's session holds it: a streamed download closes the
-    session between its parts."""
-    if not has_request_context():
-        return read()
-    reads = g.setdefault("_request_reads", {})
-    if key not in reads or _detached(reads[key]):
-        reads[key] = read()
-    return reads[key]
-
-
-def _detached(value):
-    state = inspect(value, raiseerr=False)
-    return state is not None and state.detached
 
 
 def campaign_for(year):

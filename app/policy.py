@@ -9,7 +9,7 @@ from sqlalchemy import and_, false, or_, select, true
 
 from app import roles as R
 from app.api.models import ServiceAccount, service_account_faculty
-from app.campaign import once_per_request, student_edits_open
+from app.campaign import student_edits_open
 from app.contracts.models import DRAFT, RETURNED, SIGNED, SUBMITTED, Contract
 from app.people.models import (
     DetuAssignment,
@@ -19,6 +19,7 @@ from app.people.models import (
     Student,
     TeacherAssignment,
 )
+from app.request_reads import once_per_request
 
 # Field groups of a contract, by who writes them.
 STUDENT_FIELDS = frozenset(

@@ -3,8 +3,8 @@ from flask import abort, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 
 from app import policy
-from app.campaign import once_per_request
 from app.notify import inapp
+from app.request_reads import once_per_request
 
 PAGE_SIZE = 30
 
