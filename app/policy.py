@@ -338,11 +338,17 @@ def transition_refusal(user, contract, transition, impersonating=False, today=No
     return _("Unknown action.")
 
 
+def signs_contracts(user):
+    """Whether contracts may wait for this user's signature: a director of studies (the programmes
+    they direct decide which ones)."""
+    return has_role(user, R.DETU)
+
+
 def awaiting_signature(user):
     """A SQL condition on Contract: what waits for this user's signature (counters, « next to sign »).
 
     The set form of SIGN's rule above: validated by the student, in a programme the user directs."""
-    if not has_role(user, R.DETU):
+    if not signs_contracts(user):
         return false()
     return (Contract.status == SUBMITTED) & Contract.programme_id.in_(_detu_programme_ids(user))
 

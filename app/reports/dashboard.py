@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app import policy
-from app import roles as R
 from app.contracts.labels import STATUS_LABELS
 from app.contracts.models import RETURNED, SIGNED, STATUSES, Contract
 from app.extensions import db
@@ -80,7 +79,7 @@ def progress(user, filters):
 def to_do(user, filters, status_rows, progress):
     counts = {s: sum(r[1 + i] for r in status_rows) for i, s in enumerate(STATUSES)}
     to_sign = None
-    if policy.has_role(user, R.DETU):  # the policy's rule of what waits for this user's signature
+    if policy.signs_contracts(user):
         to_sign = db.session.scalar(select(func.count()).select_from(Contract).where(
             *contract_conditions(user, filters, with_status=False), policy.awaiting_signature(user)))
     return ToDo(to_sign, counts[RETURNED], progress.not_started)
