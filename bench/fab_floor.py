@@ -132,9 +132,8 @@ def main(argv=None):
         ctx = pages.context(db.session)
         db.session.remove()
     fixed = next(page for page in pages.PAGES if page.name == pages.FIXED_COST)
-    fixed_sql = [sql.format(**ctx) if "{" in sql else sql for sql in fixed.sql]
-    fixed_params = dict(ctx, **fixed.params)
-    conpere = pages.login(app, fixed.user)
+    fixed_user, fixed_url, fixed_sql, fixed_params = pages.prepared(fixed, ctx)
+    conpere = pages.login(app, fixed_user)
     bare_url = bare_database(args.database_url)
     bare, bare_engine = bare_fab_app(bare_url)
     gc.collect()
@@ -143,7 +142,7 @@ def main(argv=None):
     steps = {
         "bare": lambda: bare.get("/thingview/list/"),
         "bare raw": lambda: pages.run_raw(bare_engine, BARE_SQL, {}),
-        "conpere": lambda: conpere.get(fixed.url),
+        "conpere": lambda: conpere.get(fixed_url),
         "conpere raw": lambda: pages.run_raw(engine, fixed_sql, fixed_params),
     }
     times, statements, started_load = {name: [] for name in steps}, {}, os.getloadavg()[0]

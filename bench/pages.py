@@ -259,17 +259,22 @@ def _used(sql, params):
 WARM_UPS = 12
 
 
-def measure(app, engine, counter, page, ctx, repeat, clients):
-    user = page.user.format(**ctx)
-    if user not in clients:
-        clients[user] = login(app, user)
-    client, url = clients[user], page.url.format(**ctx)
+def prepared(page, ctx):
+    """The page's user, its URL, its raw statements and their parameters, filled from ``context()``."""
     statements = [sql.format(**ctx) if "{" in sql else sql for sql in page.sql]
     params = dict(ctx, **page.params)
     if page.keyset:
-        user_, number = page.keyset
-        params.update(after_last=ctx[f"last_{user_}_{number}"], after_first=ctx[f"after_first_{user_}_{number}"],
-                      after_id=ctx[f"after_id_{user_}_{number}"])
+        user, number = page.keyset
+        params.update(after_last=ctx[f"last_{user}_{number}"], after_first=ctx[f"after_first_{user}_{number}"],
+                      after_id=ctx[f"after_id_{user}_{number}"])
+    return page.user.format(**ctx), page.url.format(**ctx), statements, params
+
+
+def measure(app, engine, counter, page, ctx, repeat, clients):
+    user, url, statements, params = prepared(page, ctx)
+    if user not in clients:
+        clients[user] = login(app, user)
+    client = clients[user]
     app_times, raw_times = [], []
     # Warm-ups, as a running server is warm: caches, the first compile of each statement, and the
     # statements psycopg prepares from their fifth run on a connection (page and raw SQL alike;
