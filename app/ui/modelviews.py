@@ -5,6 +5,8 @@ and <title>), the project's widgets and page templates, values shown in the read
 relation filters that never load a whole table, actions refused before FAB loads any row.
 ``ReadOnlyModelView`` is the same for lists of data that come from elsewhere (Apogée).
 """
+from urllib.parse import urlsplit
+
 from flask import abort, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
 
@@ -32,6 +34,17 @@ class ProjectModelView(GuardedActions, ModelView):
         super().__init__(**kwargs)
         if self.related_columns and self.include_route_methods is not None:
             self.include_route_methods = set(self.include_route_methods) | {"related"}
+
+    def get_redirect(self):
+        """FAB's previous page, but never, after a delete, a page of the row just deleted (it answers
+        404): FAB's history, kept in the session cookie, may end with that row's page when a late
+        response to the previous page's requests (a font, a script) sets the older cookie again."""
+        url = super().get_redirect()
+        if request.endpoint == f"{self.endpoint}.delete":
+            pk = request.view_args.get("pk")
+            if urlsplit(url).path in {f"{self.route_base}/show/{pk}", f"{self.route_base}/edit/{pk}"}:
+                return url_for(f"{self.endpoint}.list")
+        return url
 
     @property
     def related_columns(self):
